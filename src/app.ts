@@ -1,0 +1,209 @@
+import type http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import { ApolloServerPluginLandingPageProductionDefault } from "@apollo/server/plugin/landingPage/default";
+import type { DataSource } from "typeorm";
+import { AuditService } from "./audit/audit.service";
+import { Authenticator } from "./auth/authenticator";
+import { JwtVerifier } from "./auth/jwt-verifier";
+import { MeResolver } from "./auth/me.resolver";
+import { InProcessInvalidationBus, type InvalidationBus, PostgresInvalidationBus } from "./check/invalidation-bus";
+import { KeyStateStore, type StateCacheOptions, DEFAULT_STATE_CACHE } from "./check/key-state-store";
+import { DEFAULT_VERIFIER_OPTIONS, KeyVerifier, type VerifierOptions } from "./check/key-verifier";
+import { UsageRecorder } from "./check/usage-recorder";
+import { buildBlockList } from "./common/network";
+import type { Config } from "./config";
+import { createDataSource } from "./db/data-source";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "./db/embedded-postgres";
+import { runMigrations } from "./db/migrate";
+import { Transactions } from "./db/transactions";
+import type { RequestContext } from "./graphql/context";
+import { errorLoggingPlugin, formatError } from "./graphql/error-formatting";
+import { APOLLO_SANDBOX_ORIGINS, createHttpServer } from "./graphql/http-server";
+import { keysmithSchema } from "./graphql/schema";
+import { KeyIssuer } from "./keys/key-issuer";
+import { RootKeys } from "./keys/root-keys";
+import { BcryptHasher, type SecretHasher } from "./keys/secret-hasher";
+import type { Logger } from "./logger";
+import { CatalogService } from "./scopes/catalog.service";
+import { SubscriptionResolver } from "./subscriptions/subscription.resolver";
+import { SubscriptionService } from "./subscriptions/subscription.service";
+import { TenantResolver } from "./tenants/tenant.resolver";
+import { TenantService } from "./tenants/tenant.service";
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  /**
+   * Tests pass a database they started (a PGlite socket per jest worker) and say which
+   * invalidation bus it supports; otherwise config decides (DATABASE_URL, or embedded under DATA_DIR).
+   */
+  database?: { url: string; bus: "postgres" | "in-process" };
+  hasher?: SecretHasher;
+  stateCache?: StateCacheOptions;
+  verifier?: VerifierOptions;
+  usageFlushMs?: number;
+}
+
+export interface App {
+  /** The base URL the server listens on, e.g. http://127.0.0.1:4000 */
+  url: string;
+  /** The first root key, when this start created it (to be printed once). */
+  firstRootKey: string | undefined;
+  dataSource: DataSource;
+  services: Services;
+  /** Stops accepting, finishes requests in flight, flushes usage and closes the database. */
+  close(): Promise<void>;
+}
+
+export interface Services {
+  bus: InvalidationBus;
+  audit: AuditService;
+  catalog: CatalogService;
+  tenants: TenantService;
+  subscriptions: SubscriptionService;
+  rootKeys: RootKeys;
+  store: KeyStateStore;
+  verifier: KeyVerifier;
+  usage: UsageRecorder;
+  authenticator: Authenticator;
+}
+
+/** Everything that talks to the database, wired once. */
+export function createServices(options: AppOptions, dataSource: DataSource, bus: InvalidationBus): Services {
+  const { config, logger } = options;
+  const hasher = options.hasher ?? new BcryptHasher(config.bcryptCost);
+  const transactions = new Transactions(dataSource, bus);
+  const audit = new AuditService(dataSource, logger);
+  const issuer = new KeyIssuer(hasher);
+  const catalog = new CatalogService(dataSource, transactions, audit, bus);
+  const store = new KeyStateStore(dataSource, bus, options.stateCache ?? DEFAULT_STATE_CACHE);
+  const verifier = new KeyVerifier(store, hasher, options.verifier ?? DEFAULT_VERIFIER_OPTIONS);
+  const usage = new UsageRecorder(dataSource, logger, options.usageFlushMs);
+  const jwt = new JwtVerifier(dataSource, bus);
+  return {
+    bus,
+    audit,
+    catalog,
+    tenants: new TenantService(dataSource, transactions, issuer, audit),
+    subscriptions: new SubscriptionService(dataSource, transactions, catalog, audit),
+    rootKeys: new RootKeys(dataSource, transactions, issuer, audit),
+    store,
+    verifier,
+    usage,
+    authenticator: new Authenticator(verifier, store, usage, jwt),
+  };
+}
+
+function resolverContainer(services: Services) {
+  const resolvers = new Map<Function, unknown>([
+    [MeResolver, new MeResolver()],
+    [TenantResolver, new TenantResolver(services.tenants)],
+    [SubscriptionResolver, new SubscriptionResolver(services.subscriptions)],
+  ]);
+  return {
+    get(resolverClass: Function) {
+      const resolver = resolvers.get(resolverClass);
+      if (!resolver) throw new Error(`No instance for resolver ${resolverClass.name}`);
+      return resolver;
+    },
+  };
+}
+
+/** config -> database -> migrations -> first root key -> server, in that order. */
+export async function startApp(options: AppOptions): Promise<App> {
+  const { config, logger } = options;
+  let embedded: EmbeddedPostgres | undefined;
+  let database = options.database;
+  if (!database && config.databaseUrl) database = { url: config.databaseUrl, bus: "postgres" };
+  if (!database) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, maxConnections: config.dbPoolSize + 2 });
+    database = { url: embedded.url, bus: "in-process" };
+    logger.info({ dataDir: config.dataDir }, "embedded PostgreSQL started");
+  }
+  const dataSource = createDataSource({ url: database.url, poolSize: config.dbPoolSize });
+  try {
+    await dataSource.initialize();
+    const applied = await runMigrations(dataSource);
+    if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    await embedded?.close();
+    throw error;
+  }
+
+  const bus: InvalidationBus =
+    database.bus === "postgres" ? new PostgresInvalidationBus(database.url, logger) : new InProcessInvalidationBus();
+  await bus.start();
+  const services = createServices(options, dataSource, bus);
+  services.usage.start();
+  const firstRootKey = await services.rootKeys.createFirstRootKey();
+
+  const production = config.nodeEnv === "production";
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await keysmithSchema(),
+    introspection: config.introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    plugins: [
+      production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+      errorLoggingPlugin(logger),
+    ],
+  });
+  await apollo.start();
+
+  const corsOrigins = new Set([...config.corsOrigins, ...(production ? [] : APOLLO_SANDBOX_ORIGINS)]);
+  const server = createHttpServer({
+    apollo,
+    authenticator: services.authenticator,
+    container: resolverContainer(services),
+    audit: services.audit,
+    logger,
+    corsOrigins,
+    trustedProxies: config.trustedProxies.length > 0 ? buildBlockList(config.trustedProxies) : null,
+    ready: async () => {
+      try {
+        await dataSource.query("SELECT 1");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    firstRootKey,
+    dataSource,
+    services,
+    close: () => (closing ??= shutdown(server, apollo, services, dataSource, embedded)),
+  };
+}
+
+async function shutdown(
+  server: http.Server,
+  apollo: ApolloServer<RequestContext>,
+  services: Services,
+  dataSource: DataSource,
+  embedded: EmbeddedPostgres | undefined,
+): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+  await apollo.stop();
+  await services.usage.stop().catch(() => undefined);
+  await services.bus.stop();
+  await dataSource.destroy();
+  await embedded?.close();
+}

@@ -1,0 +1,24 @@
+import { notFound } from "../common/errors";
+import { requireUuid } from "../common/ids";
+import { type Principal, PrincipalKind } from "./principal";
+
+/**
+ * The tenant an operation acts in. A tenant principal acts in its own (naming another is
+ * NOT_FOUND: it cannot see it); root acts in the tenant it names, by default its own (platform).
+ */
+export function actingTenantId(principal: Principal, requested?: string | null): string {
+  const tenantId = requested === undefined || requested === null ? undefined : requireUuid(requested, "tenantId");
+  if (principal.kind === PrincipalKind.ROOT) return tenantId ?? principal.tenantId;
+  if (tenantId !== undefined && tenantId !== principal.tenantId) throw notFound("Tenant");
+  return principal.tenantId;
+}
+
+/** For an operation on an object by id: root finds any tenant's object; others act in their own tenant. */
+export async function tenantIdForObject(
+  principal: Principal,
+  requested: string | null | undefined,
+  tenantIdOf: () => Promise<string>,
+): Promise<string> {
+  if (principal.kind === PrincipalKind.ROOT && (requested === undefined || requested === null)) return tenantIdOf();
+  return actingTenantId(principal, requested);
+}

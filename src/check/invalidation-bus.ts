@@ -1,0 +1,157 @@
+import { EventEmitter } from "node:events";
+import { Client } from "pg";
+import type { EntityManager } from "typeorm";
+import type { Logger } from "../logger";
+
+/** What a committed change makes stale in the caches of every instance. */
+export type Invalidation =
+  | { kind: "key"; keyId: string }
+  | { kind: "tenant"; tenantId: string }
+  | { kind: "subscription"; subscriptionId: string }
+  | { kind: "catalog"; tenantId: string };
+
+export type InvalidationListener = (invalidation: Invalidation) => void;
+/** Called with false when invalidations may be lost (caches must be flushed and bypassed), true when they flow again. */
+export type HealthListener = (healthy: boolean) => void;
+
+/** One interface, two implementations: PostgreSQL LISTEN/NOTIFY, and in-process for the embedded database. */
+export interface InvalidationBus {
+  /** Sends the invalidation inside the transaction that makes the change, so it is delivered only on commit. */
+  publish(manager: EntityManager, invalidation: Invalidation): Promise<void>;
+  /** Applies committed invalidations in this process at once, without waiting for the round trip. */
+  deliverLocally(invalidations: readonly Invalidation[]): void;
+  onInvalidation(listener: InvalidationListener): void;
+  onHealthChange(listener: HealthListener): void;
+  readonly healthy: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const INVALIDATION_CHANNEL = "keysmith_invalidation";
+
+abstract class BaseBus implements InvalidationBus {
+  protected readonly events = new EventEmitter();
+  abstract readonly healthy: boolean;
+
+  abstract publish(manager: EntityManager, invalidation: Invalidation): Promise<void>;
+  abstract start(): Promise<void>;
+  abstract stop(): Promise<void>;
+
+  deliverLocally(invalidations: readonly Invalidation[]): void {
+    for (const invalidation of invalidations) this.events.emit("invalidation", invalidation);
+  }
+
+  onInvalidation(listener: InvalidationListener): void {
+    this.events.on("invalidation", listener);
+  }
+
+  onHealthChange(listener: HealthListener): void {
+    this.events.on("health", listener);
+  }
+}
+
+/** The embedded database does not deliver NOTIFY between connections, and it serves one process. */
+export class InProcessInvalidationBus extends BaseBus {
+  readonly healthy = true;
+
+  async publish(): Promise<void> {}
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+}
+
+const RECONNECT_MIN_MS = 100;
+const RECONNECT_MAX_MS = 2_000;
+
+export function parseInvalidation(payload: string): Invalidation | undefined {
+  try {
+    const value = JSON.parse(payload) as Invalidation;
+    const valid =
+      (value.kind === "key" && typeof value.keyId === "string") ||
+      (value.kind === "tenant" && typeof value.tenantId === "string") ||
+      (value.kind === "subscription" && typeof value.subscriptionId === "string") ||
+      (value.kind === "catalog" && typeof value.tenantId === "string");
+    return valid ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** LISTEN on a dedicated connection that reconnects by itself; NOTIFY in the changing transaction. */
+export class PostgresInvalidationBus extends BaseBus {
+  private client: Client | undefined;
+  private connected = false;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelay = RECONNECT_MIN_MS;
+
+  constructor(
+    private readonly url: string,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  get healthy(): boolean {
+    return this.connected;
+  }
+
+  async publish(manager: EntityManager, invalidation: Invalidation): Promise<void> {
+    await manager.query("SELECT pg_notify($1, $2)", [INVALIDATION_CHANNEL, JSON.stringify(invalidation)]);
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    const client = this.client;
+    this.client = undefined;
+    this.setConnected(false);
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.url, application_name: "keysmith-listener", connectionTimeoutMillis: 5_000 });
+    client.on("error", (error) => this.lost(client, error));
+    client.on("end", () => this.lost(client));
+    client.on("notification", (message) => {
+      const invalidation = message.payload ? parseInvalidation(message.payload) : undefined;
+      if (invalidation) this.events.emit("invalidation", invalidation);
+    });
+    this.client = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${INVALIDATION_CHANNEL}`);
+      if (this.stopped || this.client !== client) {
+        await client.end().catch(() => undefined);
+        return;
+      }
+      this.retryDelay = RECONNECT_MIN_MS;
+      this.setConnected(true);
+    } catch (error) {
+      this.lost(client, error as Error);
+    }
+  }
+
+  private lost(client: Client, error?: Error): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    client.removeAllListeners("end");
+    client.end().catch(() => undefined);
+    if (this.connected) this.logger.warn({ err: error?.message }, "invalidation listener lost its connection");
+    this.setConnected(false);
+    if (this.stopped) return;
+    this.retryTimer = setTimeout(() => void this.connect(), this.retryDelay);
+    this.retryTimer.unref();
+    this.retryDelay = Math.min(this.retryDelay * 2, RECONNECT_MAX_MS);
+  }
+
+  private setConnected(connected: boolean): void {
+    if (this.connected === connected) return;
+    this.connected = connected;
+    this.events.emit("health", connected);
+  }
+}

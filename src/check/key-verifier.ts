@@ -1,0 +1,112 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { BoundedCache } from "../common/bounded-cache";
+import { parseKey } from "../keys/key-format";
+import type { SecretHasher } from "../keys/secret-hasher";
+import { CheckCode } from "./check-code";
+import type { KeyState } from "./key-state";
+import type { KeyStateStore } from "./key-state-store";
+
+export type Authentication =
+  | { ok: true; state: KeyState }
+  | { ok: false; code: CheckCode.MALFORMED | CheckCode.NOT_FOUND };
+
+export interface VerifierOptions {
+  /** bcrypt compares allowed per lookup id per window for secrets not yet verified. */
+  bcryptBudget: number;
+  bcryptBudgetWindowMs: number;
+  verifiedTtlMs: number;
+  verifiedMaxEntries: number;
+  unknownTtlMs: number;
+  unknownMaxEntries: number;
+}
+
+export const DEFAULT_VERIFIER_OPTIONS: VerifierOptions = {
+  bcryptBudget: 10,
+  bcryptBudgetWindowMs: 60_000,
+  verifiedTtlMs: 15 * 60_000,
+  verifiedMaxEntries: 100_000,
+  unknownTtlMs: 60_000,
+  unknownMaxEntries: 100_000,
+};
+
+export interface VerifierCounters {
+  malformed: number;
+  verifiedHits: number;
+  unknownHits: number;
+  bcryptCompares: number;
+  budgetExhausted: number;
+}
+
+const NOT_FOUND: Authentication = { ok: false, code: CheckCode.NOT_FOUND };
+const MALFORMED: Authentication = { ok: false, code: CheckCode.MALFORMED };
+
+/**
+ * Proves a presented key authentic. The checksum rejects garbage with no I/O; a key verified before
+ * is recognised by HMAC(per-process pepper, key) with no bcrypt; unknown lookup ids are remembered;
+ * a cold key costs one query and one async bcrypt compare, shared by concurrent callers and
+ * budgeted per lookup id so nobody can keep the server running bcrypt.
+ */
+export class KeyVerifier {
+  private readonly pepper = randomBytes(32);
+  private readonly verified: BoundedCache<string, string>;
+  private readonly unknownLookupIds: BoundedCache<string, true>;
+  /** Compares spent per lookup id; an entry (and so its window) ends windowMs after its first compare. */
+  private readonly budgets: BoundedCache<string, { spent: number }>;
+  private readonly inFlight = new Map<string, Promise<boolean>>();
+  readonly counters: VerifierCounters = { malformed: 0, verifiedHits: 0, unknownHits: 0, bcryptCompares: 0, budgetExhausted: 0 };
+
+  constructor(
+    private readonly store: KeyStateStore,
+    private readonly hasher: SecretHasher,
+    private readonly options: VerifierOptions = DEFAULT_VERIFIER_OPTIONS,
+  ) {
+    this.verified = new BoundedCache(options.verifiedMaxEntries, options.verifiedTtlMs);
+    this.unknownLookupIds = new BoundedCache(options.unknownMaxEntries, options.unknownTtlMs);
+    this.budgets = new BoundedCache(options.unknownMaxEntries, options.bcryptBudgetWindowMs);
+  }
+
+  /** `tenantId`, when given, is the only tenant whose keys are found: others answer NOT_FOUND. */
+  async authenticate(presented: string, tenantId?: string): Promise<Authentication> {
+    const parsed = parseKey(presented);
+    if (!parsed) {
+      this.counters.malformed++;
+      return MALFORMED;
+    }
+    const fingerprint = createHmac("sha256", this.pepper).update(presented).digest("base64");
+    const verifiedKeyId = this.verified.get(fingerprint);
+    if (verifiedKeyId) {
+      this.counters.verifiedHits++;
+      const state = await this.store.keyById(verifiedKeyId);
+      return state && (tenantId === undefined || state.tenantId === tenantId) ? { ok: true, state } : NOT_FOUND;
+    }
+    if (this.unknownLookupIds.has(parsed.lookupId)) {
+      this.counters.unknownHits++;
+      return NOT_FOUND;
+    }
+    const state = await this.store.keyByLookupId(parsed.lookupId);
+    if (!state) {
+      this.unknownLookupIds.set(parsed.lookupId, true);
+      return NOT_FOUND;
+    }
+    if (tenantId !== undefined && state.tenantId !== tenantId) return NOT_FOUND;
+    if (!(await this.compareOnce(fingerprint, parsed.lookupId, parsed.secret, state.secretHash))) return NOT_FOUND;
+    this.verified.set(fingerprint, state.id);
+    return { ok: true, state };
+  }
+
+  private compareOnce(fingerprint: string, lookupId: string, secret: string, hash: string): Promise<boolean> {
+    const pending = this.inFlight.get(fingerprint);
+    if (pending) return pending;
+    const budget = this.budgets.get(lookupId);
+    if (budget && budget.spent >= this.options.bcryptBudget) {
+      this.counters.budgetExhausted++;
+      return Promise.resolve(false);
+    }
+    if (budget) budget.spent++;
+    else this.budgets.set(lookupId, { spent: 1 });
+    this.counters.bcryptCompares++;
+    const compare = this.hasher.compare(secret, hash).finally(() => this.inFlight.delete(fingerprint));
+    this.inFlight.set(fingerprint, compare);
+    return compare;
+  }
+}

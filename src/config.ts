@@ -1,0 +1,136 @@
+import path from "node:path";
+import { parseCidr } from "./common/network";
+
+export type NodeEnv = "development" | "production" | "test";
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export interface Config {
+  /** External PostgreSQL; absent means the embedded database under dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  host: string;
+  port: number;
+  bcryptCost: number;
+  logLevel: LogLevel;
+  nodeEnv: NodeEnv;
+  introspection: boolean;
+  corsOrigins: string[];
+  trustedProxies: string[];
+  redisUrl?: string;
+  dbPoolSize: number;
+}
+
+/** A setting that cannot be used; the message names the variable and never echoes its value. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    expectation: string,
+  ) {
+    super(`${variable} ${expectation}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+const NODE_ENVS: readonly NodeEnv[] = ["development", "production", "test"];
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(", ")}`);
+  }
+  return value as T;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const value = read(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (["true", "1", "yes", "on"].includes(value)) return true;
+  if (["false", "0", "no", "off"].includes(value)) return false;
+  throw new ConfigError(name, "must be true or false");
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const value = read(env, name);
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be a URL starting with ${protocols.join(" or ")}//`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must be a URL starting with ${protocols.join(" or ")}//`);
+  }
+  return value;
+}
+
+function list(env: Env, name: string): string[] {
+  return (read(env, name) ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
+function origins(env: Env, name: string): string[] {
+  return list(env, name).map((origin) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !["http:", "https:"].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(name, "must be a comma-separated list of origins such as https://app.example.com");
+    }
+    return origin;
+  });
+}
+
+function addressesOrCidrs(env: Env, name: string): string[] {
+  const entries = list(env, name);
+  if (entries.some((entry) => parseCidr(entry) === undefined)) {
+    throw new ConfigError(name, "must be a comma-separated list of IP addresses or CIDR ranges");
+  }
+  return entries;
+}
+
+/** Reads and validates every setting; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = oneOf(env, "NODE_ENV", NODE_ENVS, "development");
+  const bcryptCost = integer(env, "BCRYPT_COST", 10, 4, 15);
+  if (bcryptCost < 10 && nodeEnv !== "test") {
+    throw new ConfigError("BCRYPT_COST", "must be from 10 to 15 (lower values are allowed only with NODE_ENV=test)");
+  }
+  return {
+    databaseUrl: url(env, "DATABASE_URL", ["postgres:", "postgresql:"]),
+    dataDir: path.resolve(read(env, "DATA_DIR") ?? "./data"),
+    host: read(env, "HOST") ?? "127.0.0.1",
+    port: integer(env, "PORT", 4000, 0, 65535),
+    bcryptCost,
+    logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),
+    nodeEnv,
+    introspection: boolean(env, "INTROSPECTION", nodeEnv !== "production"),
+    corsOrigins: origins(env, "CORS_ORIGINS"),
+    trustedProxies: addressesOrCidrs(env, "TRUSTED_PROXIES"),
+    redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
+    dbPoolSize: integer(env, "DB_POOL_SIZE", 10, 1, 100),
+  };
+}

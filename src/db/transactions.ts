@@ -1,0 +1,39 @@
+import type { DataSource, EntityManager } from "typeorm";
+import type { Invalidation, InvalidationBus } from "../check/invalidation-bus";
+
+/** One unit of work. Every statement goes through `manager`: the embedded database runs one transaction at a time. */
+export interface Transaction {
+  readonly manager: EntityManager;
+  /** Marks cached state stale on every instance once (and only if) this transaction commits. */
+  invalidate(invalidation: Invalidation): Promise<void>;
+}
+
+export class Transactions {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bus: InvalidationBus,
+  ) {}
+
+  async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const invalidations: Invalidation[] = [];
+    const result = await this.dataSource.transaction(async (manager) =>
+      work({
+        manager,
+        invalidate: async (invalidation) => {
+          invalidations.push(invalidation);
+          await this.bus.publish(manager, invalidation);
+        },
+      }),
+    );
+    this.bus.deliverLocally(invalidations);
+    return result;
+  }
+}
+
+/**
+ * Inserts a fully built entity with one statement (save() would first SELECT it). TypeORM's
+ * deep-partial insert type rejects jsonb columns typed as records, hence the one cast.
+ */
+export async function insertRow<T extends object>(manager: EntityManager, entity: new () => T, row: T): Promise<void> {
+  await manager.insert(entity, row as Parameters<EntityManager["insert"]>[1]);
+}

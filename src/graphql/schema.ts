@@ -1,0 +1,30 @@
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { MeResolver } from "../auth/me.resolver";
+import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
+import { TenantResolver } from "../tenants/tenant.resolver";
+import { authChecker } from "./auth-checker";
+import type { RequestContext } from "./context";
+
+export const RESOLVERS = [MeResolver, TenantResolver, SubscriptionResolver] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/**
+ * The schema is built once per process and shared by every application instance in it: each
+ * request's context carries its own instance's resolvers (container) and audit writer.
+ */
+export function keysmithSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: [...RESOLVERS],
+    authChecker,
+    container: ({ context }: { context: RequestContext }) => context.container,
+    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+  });
+  return built;
+}
+
+/** The SDL committed as schema/schema.graphql. */
+export function printKeysmithSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

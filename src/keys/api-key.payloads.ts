@@ -1,0 +1,11 @@
+import { Field, ObjectType } from "type-graphql";
+import { ApiKey } from "./api-key.entity";
+
+@ObjectType()
+export class CreateApiKeyPayload {
+  @Field(() => ApiKey)
+  apiKey!: ApiKey;
+
+  @Field({ description: "The full key. Shown once: Keysmith stores only a hash of its secret." })
+  secret!: string;
+}

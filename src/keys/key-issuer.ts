@@ -1,0 +1,111 @@
+import type { EntityManager } from "typeorm";
+import { newId } from "../common/ids";
+import { insertRow } from "../db/transactions";
+import { ApiKey } from "./api-key.entity";
+import { type GeneratedKey, generateKey } from "./key-format";
+import { KeySubscription } from "./key-subscription.entity";
+import { PermissionGrant } from "./permission-grant.entity";
+import type { SecretHasher } from "./secret-hasher";
+
+/** A new key's secret and its hash, made before the transaction: bcrypt never runs inside one. */
+export interface PreparedSecret {
+  generated: GeneratedKey;
+  hash: string;
+}
+
+export interface NewKey {
+  tenantId: string;
+  name: string;
+  description: string | null;
+  externalId: string | null;
+  expiresAt: Date | null;
+  scopes: readonly string[];
+  subscriptionIds: readonly string[];
+  allowedCidrs: readonly string[];
+  rateLimit: { limit: number; windowSeconds: number } | null;
+  metadata: Record<string, unknown> | null;
+  createdBy: string;
+  rotatedFromId: string | null;
+}
+
+/** The one way a key comes to exist: createApiKey, regenerateApiKey, createTenant and root keys all use it. */
+export class KeyIssuer {
+  constructor(private readonly hasher: SecretHasher) {}
+
+  async prepare(prefix: string): Promise<PreparedSecret> {
+    const generated = generateKey(prefix);
+    return { generated, hash: await this.hasher.hash(generated.secret) };
+  }
+
+  async insert(manager: EntityManager, spec: NewKey, prepared: PreparedSecret): Promise<ApiKey> {
+    const now = new Date();
+    const key = Object.assign(new ApiKey(), {
+      id: newId(now.getTime()),
+      tenantId: spec.tenantId,
+      name: spec.name,
+      description: spec.description,
+      externalId: spec.externalId,
+      prefix: prepared.generated.prefix,
+      lookupId: prepared.generated.lookupId,
+      secretHash: prepared.hash,
+      last4: prepared.generated.last4,
+      enabled: true,
+      expiresAt: spec.expiresAt,
+      revokedAt: null,
+      revokedReason: null,
+      createdBy: spec.createdBy,
+      createdAt: now,
+      updatedAt: now,
+      lastUsedAt: null,
+      usageCount: 0,
+      allowedCidrs: [...spec.allowedCidrs],
+      rateLimitLimit: spec.rateLimit?.limit ?? null,
+      rateLimitWindowSeconds: spec.rateLimit?.windowSeconds ?? null,
+      rotatedFromId: spec.rotatedFromId,
+      rotatedToId: null,
+      metadata: spec.metadata,
+      scopes: [...spec.scopes].sort(),
+      subscriptionIds: [...spec.subscriptionIds].sort(),
+    });
+    await insertRow(manager, ApiKey, key);
+    await insertGrants(manager, key.tenantId, key.id, key.scopes);
+    await insertBindings(manager, key.tenantId, key.id, key.subscriptionIds);
+    return key;
+  }
+}
+
+async function insertGrants(manager: EntityManager, tenantId: string, apiKeyId: string, scopes: readonly string[]): Promise<void> {
+  if (scopes.length === 0) return;
+  await manager.insert(
+    PermissionGrant,
+    scopes.map((scope) => ({ id: newId(), tenantId, apiKeyId, scope })),
+  );
+}
+
+async function insertBindings(
+  manager: EntityManager,
+  tenantId: string,
+  apiKeyId: string,
+  subscriptionIds: readonly string[],
+): Promise<void> {
+  if (subscriptionIds.length === 0) return;
+  await manager.insert(
+    KeySubscription,
+    subscriptionIds.map((subscriptionId) => ({ tenantId, apiKeyId, subscriptionId })),
+  );
+}
+
+export async function replaceGrants(manager: EntityManager, tenantId: string, apiKeyId: string, scopes: readonly string[]): Promise<void> {
+  await manager.delete(PermissionGrant, { tenantId, apiKeyId });
+  await insertGrants(manager, tenantId, apiKeyId, scopes);
+}
+
+export async function replaceBindings(
+  manager: EntityManager,
+  tenantId: string,
+  apiKeyId: string,
+  subscriptionIds: readonly string[],
+): Promise<void> {
+  await manager.delete(KeySubscription, { tenantId, apiKeyId });
+  await insertBindings(manager, tenantId, apiKeyId, subscriptionIds);
+}

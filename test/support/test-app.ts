@@ -1,0 +1,50 @@
+import { Writable } from "node:stream";
+import { type App, type AppOptions, startApp } from "../../src/app";
+import { type Config, loadConfig } from "../../src/config";
+import { createLogger } from "../../src/logger";
+import { type GraphQLClient, graphqlClient } from "./graphql-client";
+import { testDatabase } from "./test-database";
+
+export interface TestApp {
+  app: App;
+  /** A client without credentials; `.as(key)` gives one that sends a key or token. */
+  client: GraphQLClient;
+  /** A root key made for this test file. */
+  rootKey: string;
+  root: GraphQLClient;
+  /** Every log line written so far, raw. */
+  logs(): string;
+  close(): Promise<void>;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ NODE_ENV: "test", BCRYPT_COST: "4", PORT: "0", LOG_LEVEL: "debug" }), ...overrides };
+}
+
+/** A real Keysmith on a free port, on the test database, with its logs kept in memory. */
+export async function startTestApp(options: Partial<AppOptions> & { config?: Partial<Config> } = {}): Promise<TestApp> {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const config = testConfig(options.config);
+  const app = await startApp({
+    ...options,
+    config,
+    logger: createLogger(config.logLevel, sink),
+    database: options.database ?? testDatabase(),
+  });
+  const rootKey = await app.services.rootKeys.createRootKey("test root");
+  const client = graphqlClient(`${app.url}/graphql`);
+  return {
+    app,
+    client,
+    rootKey,
+    root: client.as(rootKey),
+    logs: () => lines.join(""),
+    close: () => app.close(),
+  };
+}
