@@ -1,0 +1,70 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { graphqlClient } from "../support/graphql-client";
+import { runToExit, startServerProcess } from "../support/server-process";
+
+const ROOT_KEY_LINE = /^ {4}(ks_[0-9A-Za-z]{50})$/m;
+
+describe("the server process on the embedded database", () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "keysmith-e2e-"));
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it("prints the root key once on first start, serves it, and keeps the data across a restart without a new key", async () => {
+    const first = await startServerProcess({ DATA_DIR: dataDir });
+    const rootKey = ROOT_KEY_LINE.exec(first.stdout())?.[1];
+    expect(rootKey).toBeDefined();
+    expect(first.stdout().split(rootKey!).length).toBe(2);
+    const root = graphqlClient(`${first.url}/graphql`, rootKey);
+    expect((await root.ok(`{ me { kind } }`)).me.kind).toBe("ROOT");
+    await root.ok(`mutation { createTenant(input: { slug: "kept-across-restarts", name: "Kept" }) { tenant { id } } }`);
+    expect(first.stdout()).not.toMatch(/"msg":"[^"]*ks_[0-9A-Za-z]{20}/);
+    expect(await first.stop()).toBe(0);
+
+    const second = await startServerProcess({ DATA_DIR: dataDir });
+    try {
+      expect(second.stdout()).not.toMatch(ROOT_KEY_LINE);
+      const again = graphqlClient(`${second.url}/graphql`, rootKey);
+      const { tenants } = await again.ok(`{ tenants { nodes { slug } } }`);
+      expect(tenants.nodes.map((t: { slug: string }) => t.slug)).toContain("kept-across-restarts");
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("refuses a second server on the same data directory with a clear one-line message", async () => {
+    const first = await startServerProcess({ DATA_DIR: dataDir });
+    try {
+      const second = await runToExit({ DATA_DIR: dataDir });
+      expect(second.code).toBe(1);
+      expect(second.stderr.trim().split("\n")).toHaveLength(1);
+      expect(second.stderr).toContain(`is using the data directory ${dataDir}`);
+      expect(second.stderr).toContain(`pid ${first.child.pid}`);
+      expect(second.stderr).not.toMatch(/\n\s+at /);
+      expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+    } finally {
+      await first.stop();
+    }
+  });
+});
+
+describe("configuration errors", () => {
+  it.each([
+    ["PORT", "not-a-port"],
+    ["BCRYPT_COST", "3"],
+    ["LOG_LEVEL", "loud"],
+    ["DATABASE_URL", "mysql://user:hunter2@db/keysmith"],
+    ["NODE_ENV", "staging"],
+  ])("stops start-up on a bad %s with one line naming it, exit code 1", async (variable, value) => {
+    const result = await runToExit({ [variable]: value, DATA_DIR: path.join(os.tmpdir(), "keysmith-never-created") });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^keysmith: invalid configuration: ${variable} `));
+    expect(result.stderr).not.toContain(value);
+    expect(result.stdout).toBe("");
+  });
+});

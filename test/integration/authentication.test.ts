@@ -1,0 +1,71 @@
+import { checksum } from "../../src/keys/key-format";
+import { createTenant } from "../support/factories";
+import { type TestApp, startTestApp } from "../support/test-app";
+
+const ME = `{ me { kind tenantId keyId scopes } }`;
+
+/** The same key with one character of its secret changed and the checksum recomputed: well-formed, wrong secret. */
+function withWrongSecret(key: string): string {
+  const unsigned = key.slice(0, -6);
+  const position = unsigned.length - 5;
+  const swapped = unsigned[position] === "A" ? "B" : "A";
+  const tampered = unsigned.slice(0, position) + swapped + unsigned.slice(position + 1);
+  return tampered + checksum(tampered);
+}
+
+describe("authentication", () => {
+  let sut: TestApp;
+  beforeAll(async () => {
+    sut = await startTestApp();
+  });
+  afterAll(() => sut.close());
+
+  it("answers me for the root key with the root principal", async () => {
+    const { me } = await sut.root.ok(ME);
+    expect(me).toMatchObject({ kind: "ROOT", scopes: ["platform:*"] });
+  });
+
+  it("accepts the key in X-API-Key as well as in Authorization", async () => {
+    const result = await sut.client.request(ME, {}, { "x-api-key": sut.rootKey });
+    expect(result.data.me.kind).toBe("ROOT");
+  });
+
+  it("answers UNAUTHENTICATED without credentials", async () => {
+    const result = await sut.client.request(ME);
+    expect(result.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("answers malformed, unknown and wrong-secret keys alike: UNAUTHENTICATED, HTTP 401, one message", async () => {
+    const tenant = await createTenant(sut.root);
+    const unknown = (() => {
+      const unsigned = `ks_${"Z".repeat(44)}`;
+      return unsigned + checksum(unsigned);
+    })();
+    const presented = ["ks_garbage", tenant.adminKey.slice(0, -1) + (tenant.adminKey.endsWith("a") ? "b" : "a"), unknown, withWrongSecret(tenant.adminKey)];
+    const results = await Promise.all(presented.map((key) => sut.client.as(key).request(ME)));
+    for (const result of results) {
+      expect(result.status).toBe(401);
+      expect(result.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+      expect(result.errors?.[0].message).toBe("Invalid API key");
+    }
+  });
+
+  it("never echoes the presented key in the refusal", async () => {
+    const tenant = await createTenant(sut.root);
+    const wrong = withWrongSecret(tenant.adminKey);
+    const result = await sut.client.as(wrong).request(ME);
+    expect(result.text).not.toContain(wrong);
+    expect(result.text).not.toContain(wrong.slice(3, 20));
+  });
+
+  it("refuses an Authorization header that is not a bearer credential", async () => {
+    const result = await sut.client.request(ME, {}, { authorization: `Basic ${Buffer.from("a:b").toString("base64")}` });
+    expect(result.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("answers a tenant admin key with its tenant principal", async () => {
+    const tenant = await createTenant(sut.root);
+    const { me } = await tenant.admin.ok(ME);
+    expect(me).toEqual({ kind: "TENANT", tenantId: tenant.id, keyId: tenant.adminKeyId, scopes: ["keys:*"] });
+  });
+});
