@@ -4,6 +4,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { ApolloServerPluginLandingPageProductionDefault } from "@apollo/server/plugin/landingPage/default";
 import type { DataSource } from "typeorm";
+import { AuditResolver } from "./audit/audit.resolver";
 import { AuditService } from "./audit/audit.service";
 import { Authenticator } from "./auth/authenticator";
 import { JwtVerifier } from "./auth/jwt-verifier";
@@ -22,7 +23,9 @@ import type { RequestContext } from "./graphql/context";
 import { errorLoggingPlugin, formatError } from "./graphql/error-formatting";
 import { APOLLO_SANDBOX_ORIGINS, createHttpServer } from "./graphql/http-server";
 import { keysmithSchema } from "./graphql/schema";
+import { ApiKeyResolver } from "./keys/api-key.resolver";
 import { KeyIssuer } from "./keys/key-issuer";
+import { KeysService } from "./keys/keys.service";
 import { RootKeys } from "./keys/root-keys";
 import { BcryptHasher, type SecretHasher } from "./keys/secret-hasher";
 import type { Logger } from "./logger";
@@ -63,6 +66,7 @@ export interface Services {
   catalog: CatalogService;
   tenants: TenantService;
   subscriptions: SubscriptionService;
+  keys: KeysService;
   rootKeys: RootKeys;
   store: KeyStateStore;
   verifier: KeyVerifier;
@@ -88,6 +92,7 @@ export function createServices(options: AppOptions, dataSource: DataSource, bus:
     catalog,
     tenants: new TenantService(dataSource, transactions, issuer, audit),
     subscriptions: new SubscriptionService(dataSource, transactions, catalog, audit),
+    keys: new KeysService(dataSource, transactions, issuer, catalog, audit),
     rootKeys: new RootKeys(dataSource, transactions, issuer, audit),
     store,
     verifier,
@@ -101,6 +106,8 @@ function resolverContainer(services: Services) {
     [MeResolver, new MeResolver()],
     [TenantResolver, new TenantResolver(services.tenants)],
     [SubscriptionResolver, new SubscriptionResolver(services.subscriptions)],
+    [ApiKeyResolver, new ApiKeyResolver(services.keys)],
+    [AuditResolver, new AuditResolver(services.audit)],
   ]);
   return {
     get(resolverClass: Function) {

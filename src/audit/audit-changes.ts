@@ -15,9 +15,12 @@ export function diffChanges<T extends object>(before: T, after: T, fields: Reado
   return changes;
 }
 
-/** The fields of a new object, recorded as changes from nothing. */
+/** The set fields of a new object, recorded as changes from nothing. */
 export function creationChanges<T extends object>(created: T, fields: ReadonlyArray<keyof T & string>): Changes {
   const changes: Changes = {};
-  for (const field of fields) changes[field] = { before: null, after: created[field] ?? null };
+  for (const field of fields) {
+    const value = created[field];
+    if (value !== null && value !== undefined) changes[field] = { before: null, after: value };
+  }
   return changes;
 }

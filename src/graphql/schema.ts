@@ -1,12 +1,14 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { AuditResolver } from "../audit/audit.resolver";
 import { MeResolver } from "../auth/me.resolver";
+import { ApiKeyResolver } from "../keys/api-key.resolver";
 import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
 import { TenantResolver } from "../tenants/tenant.resolver";
 import { authChecker } from "./auth-checker";
 import type { RequestContext } from "./context";
 
-export const RESOLVERS = [MeResolver, TenantResolver, SubscriptionResolver] as const;
+export const RESOLVERS = [MeResolver, TenantResolver, SubscriptionResolver, ApiKeyResolver, AuditResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -22,7 +22,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** A real Keysmith on a free port, on the test database, with its logs kept in memory. */
-export async function startTestApp(options: Partial<AppOptions> & { config?: Partial<Config> } = {}): Promise<TestApp> {
+export async function startTestApp(options: Omit<Partial<AppOptions>, "config"> & { config?: Partial<Config> } = {}): Promise<TestApp> {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

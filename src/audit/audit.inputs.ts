@@ -1,0 +1,35 @@
+import { IsOptional, IsUUID, MaxLength } from "class-validator";
+import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { PageInfo } from "../common/pagination";
+import { AuditAction, AuditEvent } from "./audit-event.entity";
+
+@InputType()
+export class AuditEventFilter {
+  @Field(() => AuditAction, { nullable: true })
+  action?: AuditAction;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID("all", { message: "must be a UUID" })
+  targetId?: string;
+
+  @Field({ nullable: true, description: "A key id, a JWT subject, or `system`." })
+  @IsOptional()
+  @MaxLength(200)
+  actorId?: string;
+
+  @Field(() => Date, { nullable: true, description: "Inclusive." })
+  since?: Date;
+
+  @Field(() => Date, { nullable: true, description: "Exclusive." })
+  until?: Date;
+}
+
+@ObjectType()
+export class AuditEventConnection {
+  @Field(() => [AuditEvent])
+  nodes!: AuditEvent[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}

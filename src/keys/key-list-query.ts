@@ -1,0 +1,122 @@
+import type { SelectQueryBuilder } from "typeorm";
+import { badInput } from "../common/errors";
+
+import { cursorId, decodeCursor } from "../common/pagination";
+import type { ApiKey } from "./api-key.entity";
+import { ApiKeyOrderField, ApiKeyStatusFilter, OrderDirection } from "./api-key.inputs";
+import { DAY_MS } from "./key-rules";
+import { parseKey } from "./key-format";
+
+/** SQL for each derived status, against `k` and the parameters :now and :soon. */
+export const STATUS_SQL: Record<Exclude<ApiKeyStatusFilter, ApiKeyStatusFilter.ALL>, string> = {
+  [ApiKeyStatusFilter.REVOKED]: "k.revoked_at <= :now",
+  [ApiKeyStatusFilter.EXPIRED]: "(k.revoked_at IS NULL OR k.revoked_at > :now) AND k.expires_at <= :now",
+  [ApiKeyStatusFilter.DISABLED]:
+    "(k.revoked_at IS NULL OR k.revoked_at > :now) AND (k.expires_at IS NULL OR k.expires_at > :now) AND NOT k.enabled",
+  [ApiKeyStatusFilter.ACTIVE]:
+    "(k.revoked_at IS NULL OR k.revoked_at > :now) AND (k.expires_at IS NULL OR k.expires_at > :now) AND k.enabled",
+  [ApiKeyStatusFilter.EXPIRING_SOON]:
+    "(k.revoked_at IS NULL OR k.revoked_at > :now) AND k.expires_at > :now AND k.expires_at <= :soon AND k.enabled",
+};
+
+export interface StatusClock {
+  now: Date;
+  soon: Date;
+}
+
+export const statusClock = (expiringSoonDays: number, now = Date.now()): StatusClock => ({
+  now: new Date(now),
+  soon: new Date(now + expiringSoonDays * DAY_MS),
+});
+
+interface SortColumn {
+  expression: string;
+  nullable: boolean;
+  kind: "text" | "date";
+}
+
+const SORT_COLUMNS: Record<ApiKeyOrderField, SortColumn> = {
+  [ApiKeyOrderField.NAME]: { expression: "lower(k.name)", nullable: false, kind: "text" },
+  [ApiKeyOrderField.CREATED_AT]: { expression: "k.created_at", nullable: false, kind: "date" },
+  [ApiKeyOrderField.EXPIRES_AT]: { expression: "k.expires_at", nullable: true, kind: "date" },
+  [ApiKeyOrderField.CREATED_BY]: { expression: "k.created_by", nullable: false, kind: "text" },
+  [ApiKeyOrderField.LAST_USED_AT]: { expression: "k.last_used_at", nullable: true, kind: "date" },
+};
+
+export const SORT_VALUE_ALIAS = "sort_value";
+
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+
+/** Name, description, or part of a key: prefix, lookup id, last four, a masked key, or a whole key. */
+export function applySearch(query: SelectQueryBuilder<ApiKey>, search: string): void {
+  const term = search.trim();
+  if (term === "") return;
+  const parsed = parseKey(term);
+  if (parsed) {
+    query.andWhere("k.lookup_id = :searchLookupId", { searchLookupId: parsed.lookupId });
+    return;
+  }
+  const [head, tail] = term.split("…");
+  const conditions = [
+    "k.name ILIKE :searchLike",
+    "k.description ILIKE :searchLike",
+    "(k.prefix || '_' || k.lookup_id) LIKE :searchKeyStart",
+    "k.lookup_id LIKE :searchKeyStart",
+    "k.last4 = :searchTerm",
+  ];
+  const parameters: Record<string, string> = {
+    searchLike: `%${escapeLike(term)}%`,
+    searchKeyStart: `${escapeLike(head)}%`,
+    searchTerm: term,
+  };
+  if (tail !== undefined) {
+    conditions.push("((k.prefix || '_' || k.lookup_id) LIKE :searchKeyStart AND k.last4 = :searchTail)");
+    parameters.searchTail = tail;
+  }
+  query.andWhere(`(${conditions.join(" OR ")})`, parameters);
+}
+
+/**
+ * Orders by the chosen column with nulls last and the id as tie-breaker, and continues after the
+ * cursor (the previous page's last sort value and id) with no duplicates or gaps.
+ */
+export function applyOrderAndCursor(
+  query: SelectQueryBuilder<ApiKey>,
+  field: ApiKeyOrderField,
+  direction: OrderDirection,
+  after: string | null | undefined,
+): void {
+  const column = SORT_COLUMNS[field];
+  const descending = direction === OrderDirection.DESC;
+  query
+    .addSelect(column.expression, SORT_VALUE_ALIAS)
+    .orderBy(column.expression, descending ? "DESC" : "ASC", "NULLS LAST")
+    .addOrderBy("k.id", descending ? "DESC" : "ASC");
+  if (!after) return;
+  const [rawValue, rawId] = decodeCursor(after, 2);
+  const id = cursorId(rawId);
+  const comparison = descending ? "<" : ">";
+  if (rawValue === null) {
+    if (!column.nullable) throw badInput("after", "is not a cursor returned by this list");
+    query.andWhere(`${column.expression} IS NULL AND k.id ${comparison} :cursorId`, { cursorId: id });
+    return;
+  }
+  const value = cursorValue(column, rawValue);
+  const rowAfter = `(${column.expression}, k.id) ${comparison} (:cursorValue, :cursorId)`;
+  query.andWhere(column.nullable ? `(${rowAfter} OR ${column.expression} IS NULL)` : rowAfter, { cursorValue: value, cursorId: id });
+}
+
+function cursorValue(column: SortColumn, raw: unknown): string | Date {
+  if (typeof raw !== "string") throw badInput("after", "is not a cursor returned by this list");
+  if (column.kind === "text") return raw;
+  const date = new Date(raw);
+  if (Number.isNaN(date.getTime())) throw badInput("after", "is not a cursor returned by this list");
+  return date;
+}
+
+/** The cursor value of a row, from the raw sort value the query selected. */
+export function sortValueOf(raw: unknown): string | null {
+  if (raw === null || raw === undefined) return null;
+  return raw instanceof Date ? raw.toISOString() : String(raw);
+}
+
