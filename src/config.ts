@@ -74,10 +74,10 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   try {
     parsed = new URL(value);
   } catch {
-    throw new ConfigError(name, `must be a URL starting with ${protocols.join(" or ")}//`);
+    throw new ConfigError(name, `must be a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(" or ")}`);
   }
   if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(name, `must be a URL starting with ${protocols.join(" or ")}//`);
+    throw new ConfigError(name, `must be a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(" or ")}`);
   }
   return value;
 }

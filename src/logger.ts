@@ -28,7 +28,12 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
     {
       level,
       base: { service: "keysmith" },
-      formatters: { log: (object) => redactSecrets(object) as Record<string, unknown> },
+      // Errors keep their class and own fields; redactSecrets then scrubs them like everything else.
+      serializers: { err: pino.stdSerializers.err },
+      formatters: {
+        log: (object) => redactSecrets(object) as Record<string, unknown>,
+        bindings: (bindings) => redactSecrets(bindings) as Record<string, unknown>,
+      },
     },
     destination,
   );

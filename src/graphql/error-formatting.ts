@@ -49,9 +49,9 @@ const VARIABLE_REASONS = [
  * value is dropped, the variable, its path and the reason are kept.
  */
 export function withoutValues(message: string): string {
-  const representation = /\b(\w+) cannot represent/.exec(message);
+  const representation = /\b(?:Enum "(\w+)"|(\w+)) cannot represent/.exec(message);
   const reason = representation
-    ? `${representation[1]} cannot represent the value given.`
+    ? `${representation[1] ?? representation[2]} cannot represent the value given.`
     : VARIABLE_REASONS.map((pattern) => pattern.exec(message)?.[0]).find(Boolean);
   const enumType = /does not exist in "(\w+)" enum/.exec(message);
   const explanation = reason ?? (enumType ? `Not a value of the enum ${enumType[1]}.` : undefined);
@@ -63,7 +63,7 @@ export function withoutValues(message: string): string {
   if (/^Expected value of type/.test(message)) {
     return message.replace(/, found .*$/s, explanation ? `; ${explanation}` : ".");
   }
-  return representation && explanation ? explanation : message;
+  return explanation ?? message;
 }
 
 function domainError(error: DomainError): GraphQLFormattedError {

@@ -1,0 +1,96 @@
+import { LOCAL_ONLY, addressAllowed, buildBlockList, parseCidr } from "../../src/common/network";
+
+describe("parseCidr", () => {
+  it.each([
+    ["10.0.0.0/8", { address: "10.0.0.0", bits: 8, family: "ipv4" }],
+    ["192.168.1.7/32", { address: "192.168.1.7", bits: 32, family: "ipv4" }],
+    ["0.0.0.0/0", { address: "0.0.0.0", bits: 0, family: "ipv4" }],
+    ["192.168.1.7", { address: "192.168.1.7", bits: 32, family: "ipv4" }],
+    ["2001:db8::/32", { address: "2001:db8::", bits: 32, family: "ipv6" }],
+    ["::/0", { address: "::", bits: 0, family: "ipv6" }],
+    ["fd00::1/128", { address: "fd00::1", bits: 128, family: "ipv6" }],
+    ["::1", { address: "::1", bits: 128, family: "ipv6" }],
+    ["::ffff:127.0.0.1", { address: "::ffff:127.0.0.1", bits: 128, family: "ipv6" }],
+    [" 10.1.0.0/16 ", { address: "10.1.0.0", bits: 16, family: "ipv4" }],
+  ])("parses %p", (text, cidr) => {
+    expect(parseCidr(text)).toEqual(cidr);
+  });
+
+  it.each([
+    ["", "empty"],
+    ["localhost", "a host name"],
+    [LOCAL_ONLY, "the LOCAL_ONLY literal"],
+    ["10.0.0", "an incomplete IPv4 address"],
+    ["256.0.0.1", "an IPv4 octet above 255"],
+    ["10.0.0.0/33", "more than 32 bits for IPv4"],
+    ["2001:db8::/129", "more than 128 bits for IPv6"],
+    ["10.0.0.0/", "empty bits"],
+    ["10.0.0.0/-1", "negative bits"],
+    ["10.0.0.0/8a", "non-numeric bits"],
+    ["10.0.0.0/1000", "four-digit bits"],
+    ["10.0.0.0/8/8", "two slashes"],
+    ["2001:db8:::1", "a malformed IPv6 address"],
+    ["/8", "bits without an address"],
+  ])("rejects %p (%s)", (text) => {
+    expect(parseCidr(text)).toBeUndefined();
+  });
+});
+
+describe("buildBlockList and addressAllowed", () => {
+  describe("LOCAL_ONLY", () => {
+    const sut = buildBlockList([LOCAL_ONLY]);
+
+    it.each(["127.0.0.1", "127.255.255.254", "::1", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1", "::ffff:7f00:1"])(
+      "allows the loopback address %s",
+      (address) => {
+        expect(addressAllowed(sut, address)).toBe(true);
+      },
+    );
+
+    it.each(["128.0.0.1", "10.0.0.1", "::2", "::ffff:10.0.0.1", "2001:db8::1", "0.0.0.0"])(
+      "refuses the non-loopback address %s",
+      (address) => {
+        expect(addressAllowed(sut, address)).toBe(false);
+      },
+    );
+  });
+
+  describe("CIDR entries", () => {
+    const sut = buildBlockList(["10.0.0.0/8", "192.168.1.7", "2001:db8::/32"]);
+
+    it.each(["10.0.0.1", "10.255.255.255", "192.168.1.7", "2001:db8::1", "2001:db8:ffff::5", "::ffff:10.1.2.3"])(
+      "allows %s",
+      (address) => {
+        expect(addressAllowed(sut, address)).toBe(true);
+      },
+    );
+
+    it.each(["11.0.0.1", "192.168.1.8", "2001:db9::1", "::1", "127.0.0.1"])("refuses %s", (address) => {
+      expect(addressAllowed(sut, address)).toBe(false);
+    });
+
+    it("matches the whole network when the entry has host bits set", () => {
+      expect(addressAllowed(buildBlockList(["10.0.0.1/24"]), "10.0.0.200")).toBe(true);
+    });
+  });
+
+  it.each(["", "not-an-ip", "10.0.0.0/8", "10.0.0.1:443", "[::1]", "localhost"])(
+    "answers false for the invalid address %p instead of throwing",
+    (address) => {
+      const everything = buildBlockList(["0.0.0.0/0", "::/0"]);
+      expect(addressAllowed(everything, address)).toBe(false);
+    },
+  );
+
+  it("allows nothing with an empty list", () => {
+    const sut = buildBlockList([]);
+    expect(addressAllowed(sut, "127.0.0.1")).toBe(false);
+    expect(addressAllowed(sut, "::1")).toBe(false);
+  });
+
+  it("skips entries that do not parse", () => {
+    const sut = buildBlockList(["nonsense", "10.0.0.0/8"]);
+    expect(addressAllowed(sut, "10.0.0.1")).toBe(true);
+    expect(addressAllowed(sut, "11.0.0.1")).toBe(false);
+  });
+});
