@@ -11,8 +11,8 @@ export const DISABLE_KEY = `mutation ($input: DisableApiKeyInput!) { disableApiK
 export const REVOKE_KEY = `mutation ($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { id status revokedAt revokedReason } } }`;
 export const REGENERATE_KEY = `mutation ($input: RegenerateApiKeyInput!) { regenerateApiKey(input: $input) { secret apiKey { ${API_KEY_FIELDS} } } }`;
 export const GET_KEY = `query ($id: ID!) { apiKey(id: $id) { ${API_KEY_FIELDS} } }`;
-export const LIST_KEYS = `query ($filter: ApiKeyFilter, $orderBy: ApiKeyOrder, $first: Int, $after: String) {
-  apiKeys(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+export const LIST_KEYS = `query ($tenantId: ID, $filter: ApiKeyFilter, $orderBy: ApiKeyOrder, $first: Int, $after: String) {
+  apiKeys(tenantId: $tenantId, filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
     nodes { id name status maskedKey expiresAt lastUsedAt createdBy }
     pageInfo { hasNextPage endCursor }
   }
