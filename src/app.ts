@@ -12,6 +12,8 @@ import { MeResolver } from "./auth/me.resolver";
 import { InProcessInvalidationBus, type InvalidationBus, PostgresInvalidationBus } from "./check/invalidation-bus";
 import { KeyStateStore, type StateCacheOptions, DEFAULT_STATE_CACHE } from "./check/key-state-store";
 import { DEFAULT_VERIFIER_OPTIONS, KeyVerifier, type VerifierOptions } from "./check/key-verifier";
+import { CheckResolver } from "./check/check.resolver";
+import { CheckService } from "./check/check.service";
 import { UsageRecorder } from "./check/usage-recorder";
 import { buildBlockList } from "./common/network";
 import type { Config } from "./config";
@@ -29,6 +31,7 @@ import { KeysService } from "./keys/keys.service";
 import { RootKeys } from "./keys/root-keys";
 import { BcryptHasher, type SecretHasher } from "./keys/secret-hasher";
 import type { Logger } from "./logger";
+import { CatalogResolver } from "./scopes/catalog.resolver";
 import { CatalogService } from "./scopes/catalog.service";
 import { SubscriptionResolver } from "./subscriptions/subscription.resolver";
 import { SubscriptionService } from "./subscriptions/subscription.service";
@@ -67,6 +70,7 @@ export interface Services {
   tenants: TenantService;
   subscriptions: SubscriptionService;
   keys: KeysService;
+  checks: CheckService;
   rootKeys: RootKeys;
   store: KeyStateStore;
   verifier: KeyVerifier;
@@ -93,6 +97,7 @@ export function createServices(options: AppOptions, dataSource: DataSource, bus:
     tenants: new TenantService(dataSource, transactions, issuer, audit),
     subscriptions: new SubscriptionService(dataSource, transactions, catalog, audit),
     keys: new KeysService(dataSource, transactions, issuer, catalog, audit),
+    checks: new CheckService(verifier, store, catalog, usage),
     rootKeys: new RootKeys(dataSource, transactions, issuer, audit),
     store,
     verifier,
@@ -108,6 +113,8 @@ function resolverContainer(services: Services) {
     [SubscriptionResolver, new SubscriptionResolver(services.subscriptions)],
     [ApiKeyResolver, new ApiKeyResolver(services.keys)],
     [AuditResolver, new AuditResolver(services.audit)],
+    [CheckResolver, new CheckResolver(services.checks)],
+    [CatalogResolver, new CatalogResolver(services.catalog)],
   ]);
   return {
     get(resolverClass: Function) {

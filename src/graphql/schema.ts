@@ -2,13 +2,15 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphq
 import { buildSchema } from "type-graphql";
 import { AuditResolver } from "../audit/audit.resolver";
 import { MeResolver } from "../auth/me.resolver";
+import { CheckResolver } from "../check/check.resolver";
+import { CatalogResolver } from "../scopes/catalog.resolver";
 import { ApiKeyResolver } from "../keys/api-key.resolver";
 import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
 import { TenantResolver } from "../tenants/tenant.resolver";
 import { authChecker } from "./auth-checker";
 import type { RequestContext } from "./context";
 
-export const RESOLVERS = [MeResolver, TenantResolver, SubscriptionResolver, ApiKeyResolver, AuditResolver] as const;
+export const RESOLVERS = [MeResolver, TenantResolver, SubscriptionResolver, ApiKeyResolver, AuditResolver, CheckResolver, CatalogResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -1,0 +1,120 @@
+import { isIP } from "node:net";
+import { type Principal, PrincipalKind } from "../auth/principal";
+import { actingTenantId } from "../auth/tenant-access";
+import { badInput } from "../common/errors";
+import { requireUuid } from "../common/ids";
+import type { CatalogService } from "../scopes/catalog.service";
+import { CheckCode, VALID_KEY_CODES } from "./check-code";
+import { type CheckRequest, decide, ipAllowed } from "./check-decision";
+import type { CheckKeyInput, CheckKeyResult, RateLimitState } from "./check.types";
+import type { KeyState } from "./key-state";
+import type { KeyStateStore } from "./key-state-store";
+import type { KeyVerifier } from "./key-verifier";
+import type { UsageRecorder } from "./usage-recorder";
+
+export const MAX_REQUIRED_SCOPES = 50;
+/** Longer than any key can be: refused as MALFORMED before any parsing. */
+const MAX_KEY_LENGTH = 128;
+
+/** Observes every decision (metrics); never on the decision's own path. */
+export type CheckObserver = (code: CheckCode) => void;
+
+/** Applies the key's own rate limit; returns its state, or undefined when the key has none. */
+export type KeyRateLimiter = (state: KeyState) => Promise<{ allowed: boolean; state: RateLimitState } | undefined>;
+
+function anonymous(code: CheckCode): CheckKeyResult {
+  return {
+    valid: false,
+    allowed: false,
+    code,
+    keyId: null,
+    tenantId: null,
+    name: null,
+    externalId: null,
+    metadata: null,
+    expiresAt: null,
+    grants: [],
+    matchedScopes: [],
+    missingScopes: [],
+    subscriptionIds: [],
+    rateLimit: null,
+  };
+}
+
+/** checkKey: the decision tenants' backends ask for on every request (DESIGN.md, checkKey). */
+export class CheckService {
+  constructor(
+    private readonly verifier: KeyVerifier,
+    private readonly store: KeyStateStore,
+    private readonly catalog: CatalogService,
+    private readonly usage: UsageRecorder,
+    private readonly rateLimit: KeyRateLimiter = async () => undefined,
+    private readonly observe: CheckObserver = () => undefined,
+  ) {}
+
+  async check(principal: Principal, input: CheckKeyInput): Promise<CheckKeyResult> {
+    const request = this.request(input);
+    const tenantId =
+      principal.kind === PrincipalKind.ROOT
+        ? input.tenantId == null
+          ? undefined
+          : requireUuid(input.tenantId, "tenantId")
+        : actingTenantId(principal, input.tenantId);
+    const result = await this.decide(input.key, tenantId, request);
+    this.observe(result.code);
+    return result;
+  }
+
+  private request(input: CheckKeyInput): CheckRequest {
+    if (input.scopes.length > MAX_REQUIRED_SCOPES) throw badInput("scopes", `must hold at most ${MAX_REQUIRED_SCOPES} scopes`);
+    if (input.clientIp != null && isIP(input.clientIp) === 0) throw badInput("clientIp", "must be an IPv4 or IPv6 address");
+    return {
+      scopes: input.scopes,
+      mode: input.mode,
+      subscriptionId: input.subscriptionId == null ? undefined : requireUuid(input.subscriptionId, "subscriptionId"),
+      clientIp: input.clientIp ?? undefined,
+    };
+  }
+
+  private async decide(key: string, tenantId: string | undefined, request: CheckRequest): Promise<CheckKeyResult> {
+    if (key.length > MAX_KEY_LENGTH) return anonymous(CheckCode.MALFORMED);
+    const authentication = await this.verifier.authenticate(key, tenantId);
+    if (!authentication.ok) return anonymous(authentication.code);
+    const { state } = authentication;
+    // Right after the secret: outside the allowlist nothing about the key is revealed.
+    if (!ipAllowed(state, request.clientIp)) return anonymous(CheckCode.IP_NOT_ALLOWED);
+    const [tenantStatus, subscriptionStatuses, catalog] = await Promise.all([
+      this.store.tenantStatus(state.tenantId),
+      this.store.subscriptionStatuses(state.subscriptionIds),
+      this.catalog.view(state.tenantId),
+    ]);
+    const decision = decide(state, request, { tenantStatus, subscriptionStatuses, catalog, now: Date.now() });
+    let code = decision.code;
+    let rateLimit: RateLimitState | null = null;
+    if (code === CheckCode.VALID) {
+      const limited = await this.rateLimit(state);
+      if (limited) {
+        rateLimit = limited.state;
+        if (!limited.allowed) code = CheckCode.RATE_LIMITED;
+      }
+    }
+    const valid = VALID_KEY_CODES.has(code);
+    if (valid) this.usage.record(state.id, state.tenantId);
+    return {
+      valid,
+      allowed: code === CheckCode.VALID,
+      code,
+      keyId: state.id,
+      tenantId: state.tenantId,
+      name: state.name,
+      externalId: state.externalId,
+      metadata: state.metadata,
+      expiresAt: state.expiresAt === null ? null : new Date(state.expiresAt),
+      grants: state.scopes,
+      matchedScopes: decision.scopes?.matchedScopes ?? [],
+      missingScopes: decision.scopes?.missingScopes ?? request.scopes.filter((scope, index) => request.scopes.indexOf(scope) === index),
+      subscriptionIds: state.subscriptionIds,
+      rateLimit,
+    };
+  }
+}

@@ -1,0 +1,90 @@
+import { GraphQLJSONObject } from "graphql-scalars";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { CheckCode } from "./check-code";
+
+export enum CheckMode {
+  ALL = "ALL",
+  ANY = "ANY",
+}
+registerEnumType(CheckMode, {
+  name: "CheckMode",
+  valuesConfig: { ALL: { description: "Every required scope must be granted." }, ANY: { description: "At least one." } },
+});
+
+@InputType({ description: "Validated by hand: checkKey never throws for a bad key, and this is the hot path." })
+export class CheckKeyInput {
+  @Field({ description: "The key presented to your backend." })
+  key!: string;
+
+  @Field(() => [String], { defaultValue: [], description: "Required scopes: ns:Operation, ns:read or ns:write." })
+  scopes!: string[];
+
+  @Field(() => CheckMode, { defaultValue: CheckMode.ALL })
+  mode!: CheckMode;
+
+  @Field(() => ID, { nullable: true, description: "Require the key to be bound to this subscription, and it to be ACTIVE." })
+  subscriptionId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The end user's address, checked against the key's allowlist." })
+  clientIp?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Root only: the tenant whose keys to check (default: any)." })
+  tenantId?: string | null;
+}
+
+@ObjectType({ description: "The key's own rate limit after this check." })
+export class RateLimitState {
+  @Field(() => Int)
+  limit!: number;
+
+  @Field(() => Int)
+  remaining!: number;
+
+  @Field()
+  resetAt!: Date;
+}
+
+@ObjectType({ description: "The decision. Key details are given only once the key proved authentic and allowed on this network." })
+export class CheckKeyResult {
+  @Field({ description: "The key is authentic and usable (codes VALID, FORBIDDEN, UNKNOWN_SCOPE, RATE_LIMITED)." })
+  valid!: boolean;
+
+  @Field({ description: "Valid, and the required scopes are satisfied (code VALID)." })
+  allowed!: boolean;
+
+  @Field(() => CheckCode)
+  code!: CheckCode;
+
+  @Field(() => ID, { nullable: true })
+  keyId!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  tenantId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true })
+  externalId!: string | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true })
+  metadata!: Record<string, unknown> | null;
+
+  @Field(() => Date, { nullable: true })
+  expiresAt!: Date | null;
+
+  @Field(() => [String], { description: "The key's grants." })
+  grants!: readonly string[];
+
+  @Field(() => [String], { description: "The granting scope of each satisfied requirement, in order, without repeats." })
+  matchedScopes!: string[];
+
+  @Field(() => [String], { description: "The required scopes not satisfied." })
+  missingScopes!: string[];
+
+  @Field(() => [ID])
+  subscriptionIds!: readonly string[];
+
+  @Field(() => RateLimitState, { nullable: true })
+  rateLimit!: RateLimitState | null;
+}
