@@ -20,6 +20,7 @@ import type { Config } from "./config";
 import { createDataSource } from "./db/data-source";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./db/embedded-postgres";
 import { runMigrations } from "./db/migrate";
+import { QueryLog } from "./db/query-log";
 import { Transactions } from "./db/transactions";
 import type { RequestContext } from "./graphql/context";
 import { errorLoggingPlugin, formatError } from "./graphql/error-formatting";
@@ -53,6 +54,8 @@ export interface AppOptions {
 }
 
 export interface App {
+  /** Counts every statement sent to the database. */
+  queryLog: QueryLog;
   /** The base URL the server listens on, e.g. http://127.0.0.1:4000 */
   url: string;
   /** The first root key, when this start created it (to be printed once). */
@@ -136,7 +139,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     database = { url: embedded.url, bus: "in-process" };
     logger.info({ dataDir: config.dataDir }, "embedded PostgreSQL started");
   }
-  const dataSource = createDataSource({ url: database.url, poolSize: config.dbPoolSize });
+  const queryLog = new QueryLog(logger);
+  const dataSource = createDataSource({ url: database.url, poolSize: config.dbPoolSize, queryLog });
   try {
     await dataSource.initialize();
     const applied = await runMigrations(dataSource);
@@ -198,6 +202,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   return {
     url: `http://${host}:${address.port}`,
     firstRootKey,
+    queryLog,
     dataSource,
     services,
     close: () => (closing ??= shutdown(server, apollo, services, dataSource, embedded)),

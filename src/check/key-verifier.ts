@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { BoundedCache } from "../common/bounded-cache";
-import { parseKey } from "../keys/key-format";
+import { type ParsedKey, parseKey } from "../keys/key-format";
 import type { SecretHasher } from "../keys/secret-hasher";
 import { CheckCode } from "./check-code";
 import type { KeyState } from "./key-state";
@@ -52,7 +52,7 @@ export class KeyVerifier {
   private readonly unknownLookupIds: BoundedCache<string, true>;
   /** Compares spent per lookup id; an entry (and so its window) ends windowMs after its first compare. */
   private readonly budgets: BoundedCache<string, { spent: number }>;
-  private readonly inFlight = new Map<string, Promise<boolean>>();
+  private readonly inFlight = new Map<string, Promise<Authentication>>();
   readonly counters: VerifierCounters = { malformed: 0, verifiedHits: 0, unknownHits: 0, bcryptCompares: 0, budgetExhausted: 0 };
 
   constructor(
@@ -83,30 +83,39 @@ export class KeyVerifier {
       this.counters.unknownHits++;
       return NOT_FOUND;
     }
+    // Concurrent cold checks of one key share one lookup and one bcrypt compare.
+    const flight = `${tenantId ?? "*"}|${fingerprint}`;
+    let pending = this.inFlight.get(flight);
+    if (!pending) {
+      pending = this.coldAuthenticate(parsed, fingerprint, tenantId).finally(() => this.inFlight.delete(flight));
+      this.inFlight.set(flight, pending);
+    }
+    return pending;
+  }
+
+  private async coldAuthenticate(parsed: ParsedKey, fingerprint: string, tenantId: string | undefined): Promise<Authentication> {
     const state = await this.store.keyByLookupId(parsed.lookupId);
     if (!state) {
       this.unknownLookupIds.set(parsed.lookupId, true);
       return NOT_FOUND;
     }
     if (tenantId !== undefined && state.tenantId !== tenantId) return NOT_FOUND;
-    if (!(await this.compareOnce(fingerprint, parsed.lookupId, parsed.secret, state.secretHash))) return NOT_FOUND;
+    if (!this.spendBudget(parsed.lookupId)) return NOT_FOUND;
+    this.counters.bcryptCompares++;
+    if (!(await this.hasher.compare(parsed.secret, state.secretHash))) return NOT_FOUND;
     this.verified.set(fingerprint, state.id);
     return { ok: true, state };
   }
 
-  private compareOnce(fingerprint: string, lookupId: string, secret: string, hash: string): Promise<boolean> {
-    const pending = this.inFlight.get(fingerprint);
-    if (pending) return pending;
+  /** False once the lookup id has used its compares for this window. */
+  private spendBudget(lookupId: string): boolean {
     const budget = this.budgets.get(lookupId);
     if (budget && budget.spent >= this.options.bcryptBudget) {
       this.counters.budgetExhausted++;
-      return Promise.resolve(false);
+      return false;
     }
     if (budget) budget.spent++;
     else this.budgets.set(lookupId, { spent: 1 });
-    this.counters.bcryptCompares++;
-    const compare = this.hasher.compare(secret, hash).finally(() => this.inFlight.delete(fingerprint));
-    this.inFlight.set(fingerprint, compare);
-    return compare;
+    return true;
   }
 }

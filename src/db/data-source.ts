@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { DataSource } from "typeorm";
+import { DataSource, type Logger as TypeOrmLogger } from "typeorm";
 import { MIGRATIONS } from "../../migrations";
 import { AuditEvent } from "../audit/audit-event.entity";
 import { ApiKey } from "../keys/api-key.entity";
@@ -14,6 +14,7 @@ export const ENTITIES = [Tenant, Subscription, ApiKey, PermissionGrant, KeySubsc
 export interface DatabaseOptions {
   url: string;
   poolSize: number;
+  queryLog?: TypeOrmLogger;
 }
 
 /** Bounds that keep a stuck query or an abandoned transaction from holding the pool. */
@@ -32,6 +33,8 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     synchronize: false,
     migrationsRun: false,
     logging: false,
+    logger: options.queryLog,
+    maxQueryExecutionTime: 1_000,
     applicationName: "keysmith",
     extra: {
       max: options.poolSize,

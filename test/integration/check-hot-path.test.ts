@@ -1,0 +1,140 @@
+import type { DataSource } from "typeorm";
+import { KeyStateStore } from "../../src/check/key-state-store";
+import { checksum, parseKey } from "../../src/keys/key-format";
+import { createTenant, type TenantFixture } from "../support/factories";
+import { REVOKE_KEY, createKey } from "../support/key-operations";
+import { type TestApp, startTestApp } from "../support/test-app";
+
+const CHECK = `query ($input: CheckKeyInput!) { checkKey(input: $input) { code } }`;
+
+/** A well-formed key (valid checksum) whose lookup id exists nowhere. */
+function unknownKey(seed: number): string {
+  const unsigned = `ks_${String(seed).padStart(12, "0")}${"s".repeat(32)}`;
+  return unsigned + checksum(unsigned);
+}
+
+describe("the checkKey hot path", () => {
+  let sut: TestApp;
+  let tenant: TenantFixture;
+  let backend: TestApp["client"];
+
+  beforeAll(async () => {
+    sut = await startTestApp();
+    tenant = await createTenant(sut.root);
+    backend = tenant.admin.as((await createKey(tenant.admin, { scopes: ["keys:verify"] })).secret);
+    await backend.ok(CHECK, { input: { key: "warm-up" } });
+  });
+  afterAll(() => sut.close());
+
+  /** Runs the checks, returning the codes and the database statements and bcrypt compares they caused. */
+  async function measure(keys: string[]) {
+    const { verifier } = sut.app.services;
+    const queriesBefore = sut.app.queryLog.queries;
+    const comparesBefore = verifier.counters.bcryptCompares;
+    const codes: string[] = [];
+    for (const key of keys) codes.push((await backend.ok(CHECK, { input: { key, scopes: ["example:ListItems"] } })).checkKey.code);
+    return { codes, queries: sut.app.queryLog.queries - queriesBefore, compares: verifier.counters.bcryptCompares - comparesBefore };
+  }
+
+  it("rejects malformed keys with no query and no bcrypt", async () => {
+    const { codes, queries, compares } = await measure(["", "nonsense", `ks_${"a".repeat(50)}`, "x".repeat(5000)]);
+    expect(codes).toEqual(["MALFORMED", "MALFORMED", "MALFORMED", "MALFORMED"]);
+    expect([queries, compares]).toEqual([0, 0]);
+  });
+
+  it("remembers unknown lookup ids: a repeat costs no query and no bcrypt", async () => {
+    const first = await measure([unknownKey(1)]);
+    expect(first.codes).toEqual(["NOT_FOUND"]);
+    expect(first.compares).toBe(0);
+    const repeats = await measure(Array.from({ length: 20 }, () => unknownKey(1)));
+    expect(repeats.codes.every((code) => code === "NOT_FOUND")).toBe(true);
+    expect([repeats.queries, repeats.compares]).toEqual([0, 0]);
+  });
+
+  it("answers a warm check with no query and no bcrypt", async () => {
+    const key = await createKey(tenant.admin, { scopes: ["example:read"] });
+    const cold = await measure([key.secret]);
+    expect(cold.codes).toEqual(["VALID"]);
+    expect(cold.compares).toBe(1);
+    const warm = await measure(Array.from({ length: 20 }, () => key.secret));
+    expect(warm.codes.every((code) => code === "VALID")).toBe(true);
+    expect([warm.queries, warm.compares]).toEqual([0, 0]);
+  });
+
+  it("runs one bcrypt compare for concurrent cold checks of one key", async () => {
+    const key = await createKey(tenant.admin);
+    const before = sut.app.services.verifier.counters.bcryptCompares;
+    const results = await Promise.all(Array.from({ length: 10 }, () => backend.ok(CHECK, { input: { key: key.secret } })));
+    expect(results.every((result) => result.checkKey.code === "VALID")).toBe(true);
+    expect(sut.app.services.verifier.counters.bcryptCompares - before).toBe(1);
+  });
+
+  it("gives wrong secrets a small bcrypt budget per lookup id, and the real key keeps working", async () => {
+    const key = await createKey(tenant.admin, { scopes: ["example:read"] });
+    await measure([key.secret]);
+    const unsigned = key.secret.slice(0, -6);
+    const guesses = Array.from({ length: 30 }, (_, index) => {
+      const guess = `${unsigned.slice(0, -4)}${String(index).padStart(4, "0")}`;
+      return guess + checksum(guess);
+    });
+    const attack = await measure(guesses);
+    expect(attack.codes.every((code) => code === "NOT_FOUND")).toBe(true);
+    expect(attack.compares).toBeLessThanOrEqual(10);
+    expect((await measure([key.secret])).codes).toEqual(["VALID"]);
+  });
+
+  it("never leaves a revoked key cached when the revocation races a cold check", async () => {
+    for (let trial = 0; trial < 10; trial++) {
+      const key = await createKey(tenant.admin);
+      const [, revocation] = await Promise.all([
+        backend.request(CHECK, { input: { key: key.secret } }),
+        tenant.admin.request(REVOKE_KEY, { input: { id: key.id } }),
+      ]);
+      expect(revocation.errors).toBeUndefined();
+      expect((await backend.ok(CHECK, { input: { key: key.secret } })).checkKey.code).toBe("REVOKED");
+    }
+  });
+});
+
+describe("KeyStateStore", () => {
+  let sut: TestApp;
+  beforeAll(async () => {
+    sut = await startTestApp();
+  });
+  afterAll(() => sut.close());
+
+  it("returns a state read before a concurrent invalidation once, and never caches it", async () => {
+    const tenant = await createTenant(sut.root);
+    const key = await createKey(tenant.admin);
+    const lookupId = parseKey(key.secret)!.lookupId;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let read!: () => void;
+    const stateRead = new Promise<void>((resolve) => (read = resolve));
+    // The real query runs; only its answer is held back until the revocation has committed.
+    const slowSource = new Proxy(sut.app.dataSource, {
+      get(target, property, receiver) {
+        if (property !== "query") return Reflect.get(target, property, receiver);
+        return async (sql: string, parameters: unknown[]) => {
+          const rows = await target.query(sql, parameters);
+          read();
+          await gate;
+          return rows;
+        };
+      },
+    }) as DataSource;
+    const store = new KeyStateStore(slowSource, sut.app.services.bus);
+
+    const racing = store.keyByLookupId(lookupId);
+    await stateRead;
+    await tenant.admin.ok(REVOKE_KEY, { input: { id: key.id } });
+    release();
+    const stale = await racing;
+    expect(stale?.revokedAt).toBeNull();
+
+    const queriesBefore = sut.app.queryLog.queries;
+    const fresh = await store.keyById(key.id);
+    expect(fresh?.revokedAt).not.toBeNull();
+    expect(sut.app.queryLog.queries - queriesBefore).toBe(1);
+  });
+});
