@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { Client } from "pg";
 import type { EntityManager } from "typeorm";
@@ -83,6 +84,8 @@ export class PostgresInvalidationBus extends BaseBus {
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay = RECONNECT_MIN_MS;
+  /** Names this instance's listener connection in pg_stat_activity. */
+  readonly applicationName = `keysmith-listener-${randomUUID().slice(0, 8)}`;
 
   constructor(
     private readonly url: string,
@@ -114,7 +117,7 @@ export class PostgresInvalidationBus extends BaseBus {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.url, application_name: "keysmith-listener", connectionTimeoutMillis: 5_000 });
+    const client = new Client({ connectionString: this.url, application_name: this.applicationName, connectionTimeoutMillis: 5_000 });
     client.on("error", (error) => this.lost(client, error));
     client.on("end", () => this.lost(client));
     client.on("notification", (message) => {
