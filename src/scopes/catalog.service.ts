@@ -6,6 +6,7 @@ import type { Caller } from "../auth/principal";
 import type { InvalidationBus } from "../check/invalidation-bus";
 import { badInput, conflict } from "../common/errors";
 import { newId } from "../common/ids";
+import { isUniqueViolation } from "../db/db-errors";
 import type { Transactions } from "../db/transactions";
 import { PLATFORM_TENANT_ID } from "../tenants/tenant.entity";
 import type { CatalogView } from "./scope-evaluator";
@@ -98,7 +99,12 @@ export class CatalogService {
         updatedAt: now,
       });
       const before = existing ? { description: existing.description, operations: existing.operations } : { description: null, operations: [] };
-      await repository.save(namespace);
+      try {
+        await repository.save(namespace);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict(`namespace ${definition.name} is being defined concurrently; try again`);
+        throw error;
+      }
       await this.audit.record(tx.manager, caller, {
         tenantId,
         action: AuditAction.NAMESPACE_DEFINED,
