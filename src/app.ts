@@ -13,7 +13,8 @@ import { InProcessInvalidationBus, type InvalidationBus, PostgresInvalidationBus
 import { KeyStateStore, type StateCacheOptions, DEFAULT_STATE_CACHE } from "./check/key-state-store";
 import { DEFAULT_VERIFIER_OPTIONS, KeyVerifier, type VerifierOptions } from "./check/key-verifier";
 import { CheckResolver } from "./check/check.resolver";
-import { CheckService } from "./check/check.service";
+import { type CheckObserver, CheckService } from "./check/check.service";
+import { DEFAULT_RATE_LIMITS, type RateLimitOptions, RateLimits } from "./check/rate-limits";
 import { UsageRecorder } from "./check/usage-recorder";
 import { buildBlockList } from "./common/network";
 import type { Config } from "./config";
@@ -31,7 +32,9 @@ import { KeyIssuer } from "./keys/key-issuer";
 import { KeysService } from "./keys/keys.service";
 import { RootKeys } from "./keys/root-keys";
 import { BcryptHasher, type SecretHasher } from "./keys/secret-hasher";
+import { MAX_TOKENS, queryLimits } from "./graphql/query-limits";
 import type { Logger } from "./logger";
+import { Metrics } from "./metrics";
 import { CatalogResolver } from "./scopes/catalog.resolver";
 import { CatalogService } from "./scopes/catalog.service";
 import { SubscriptionResolver } from "./subscriptions/subscription.resolver";
@@ -49,6 +52,7 @@ export interface AppOptions {
   database?: { url: string; bus: "postgres" | "in-process" };
   hasher?: SecretHasher;
   stateCache?: StateCacheOptions;
+  rateLimits?: RateLimitOptions;
   verifier?: VerifierOptions;
   usageFlushMs?: number;
 }
@@ -79,10 +83,11 @@ export interface Services {
   verifier: KeyVerifier;
   usage: UsageRecorder;
   authenticator: Authenticator;
+  limits: RateLimits;
 }
 
 /** Everything that talks to the database, wired once. */
-export function createServices(options: AppOptions, dataSource: DataSource, bus: InvalidationBus): Services {
+export function createServices(options: AppOptions, dataSource: DataSource, bus: InvalidationBus, observeCheck?: CheckObserver): Services {
   const { config, logger } = options;
   const hasher = options.hasher ?? new BcryptHasher(config.bcryptCost);
   const transactions = new Transactions(dataSource, bus);
@@ -93,6 +98,7 @@ export function createServices(options: AppOptions, dataSource: DataSource, bus:
   const verifier = new KeyVerifier(store, hasher, options.verifier ?? DEFAULT_VERIFIER_OPTIONS);
   const usage = new UsageRecorder(dataSource, logger, options.usageFlushMs);
   const jwt = new JwtVerifier(dataSource, bus);
+  const limits = RateLimits.create(config.redisUrl, options.rateLimits ?? DEFAULT_RATE_LIMITS, logger);
   return {
     bus,
     audit,
@@ -100,12 +106,13 @@ export function createServices(options: AppOptions, dataSource: DataSource, bus:
     tenants: new TenantService(dataSource, transactions, issuer, audit),
     subscriptions: new SubscriptionService(dataSource, transactions, catalog, audit),
     keys: new KeysService(dataSource, transactions, issuer, catalog, audit),
-    checks: new CheckService(verifier, store, catalog, usage),
+    checks: new CheckService(verifier, store, catalog, usage, limits, observeCheck),
     rootKeys: new RootKeys(dataSource, transactions, issuer, audit),
     store,
     verifier,
     usage,
-    authenticator: new Authenticator(verifier, store, usage, jwt),
+    authenticator: new Authenticator(verifier, store, usage, jwt, limits),
+    limits,
   };
 }
 
@@ -154,11 +161,14 @@ export async function startApp(options: AppOptions): Promise<App> {
   const bus: InvalidationBus =
     database.bus === "postgres" ? new PostgresInvalidationBus(database.url, logger) : new InProcessInvalidationBus();
   await bus.start();
-  const services = createServices(options, dataSource, bus);
+  let metrics: Metrics | undefined;
+  const services = createServices(options, dataSource, bus, (code) => metrics?.recordCheck(code));
+  metrics = new Metrics({ verifier: services.verifier, store: services.store, queryLog, dataSource });
   services.usage.start();
   const firstRootKey = await services.rootKeys.createFirstRootKey();
 
   const production = config.nodeEnv === "production";
+  const armor = queryLimits().protect();
   const apollo = new ApolloServer<RequestContext>({
     schema: await keysmithSchema(),
     introspection: config.introspection,
@@ -166,9 +176,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError,
+    validationRules: armor.validationRules,
+    parseOptions: { maxTokens: MAX_TOKENS },
     plugins: [
       production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+      ...armor.plugins,
       errorLoggingPlugin(logger),
+      metrics.plugin(),
     ],
   });
   await apollo.start();
@@ -182,6 +196,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     logger,
     corsOrigins,
     trustedProxies: config.trustedProxies.length > 0 ? buildBlockList(config.trustedProxies) : null,
+    metrics: () => metrics.render(),
     ready: async () => {
       try {
         await dataSource.query("SELECT 1");
@@ -216,12 +231,16 @@ async function shutdown(
   dataSource: DataSource,
   embedded: EmbeddedPostgres | undefined,
 ): Promise<void> {
+  // Requests already received finish; connections left idle after them are closed as they free up.
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+  clearInterval(idleSweep);
   await apollo.stop();
   await services.usage.stop().catch(() => undefined);
+  await services.limits.close();
   await services.bus.stop();
   await dataSource.destroy();
   await embedded?.close();

@@ -4,14 +4,16 @@ import { decide } from "../check/check-decision";
 import type { KeyState } from "../check/key-state";
 import type { KeyStateStore } from "../check/key-state-store";
 import type { KeyVerifier } from "../check/key-verifier";
+import type { RateLimits } from "../check/rate-limits";
 import type { UsageRecorder } from "../check/usage-recorder";
-import { unauthenticated } from "../common/errors";
+import { DomainError, ErrorCode, rateLimited, unauthenticated } from "../common/errors";
 import type { JwtVerifier } from "./jwt-verifier";
 import { type Principal, PrincipalKind } from "./principal";
 
 /** One message for every refused credential, so a caller learns nothing about why. */
 export const INVALID_API_KEY = "Invalid API key";
 export const INVALID_TOKEN = "Invalid token";
+const TOO_MANY_FAILURES = "Too many failed authentications from this address; try again later";
 
 const NO_CATALOG = new Map();
 
@@ -37,13 +39,32 @@ export class Authenticator {
     private readonly store: KeyStateStore,
     private readonly usage: UsageRecorder,
     private readonly jwt: JwtVerifier,
+    private readonly limits: RateLimits,
   ) {}
 
-  /** `ip` is the request's own address: a key with an allowlist is held to it here too. */
+  /**
+   * `ip` is the request's own address: a key with an allowlist is held to it here too, and failed
+   * attempts are budgeted per address (a known good key is never refused for its neighbours' failures).
+   */
   async authenticate(credential: string, ip: string): Promise<Principal> {
-    if (looksLikeJwt(credential)) return this.jwt.verify(credential);
-    const authentication = await this.verifier.authenticate(credential);
-    if (!authentication.ok) throw unauthenticated(INVALID_API_KEY);
+    try {
+      return await this.principalOf(credential, ip);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED) await this.limits.authenticationFailed(ip);
+      throw error;
+    }
+  }
+
+  private async principalOf(credential: string, ip: string): Promise<Principal> {
+    if (looksLikeJwt(credential)) {
+      if (!(await this.limits.authenticationAllowed(ip))) throw rateLimited(TOO_MANY_FAILURES);
+      return this.jwt.verify(credential);
+    }
+    const authentication = await this.verifier.authenticate(credential, undefined, () => this.limits.authenticationAllowed(ip));
+    if (!authentication.ok) {
+      if (authentication.code === "THROTTLED") throw rateLimited(TOO_MANY_FAILURES);
+      throw unauthenticated(INVALID_API_KEY);
+    }
     const { state } = authentication;
     const decision = decide(
       state,

@@ -6,9 +6,9 @@ import type { InvalidationBus } from "../check/invalidation-bus";
 import { unauthenticated } from "../common/errors";
 import { GrantSet } from "../scopes/scope-evaluator";
 import { Tenant, TenantStatus } from "../tenants/tenant.entity";
+import { INVALID_TOKEN } from "./authenticator";
 import { type Principal, PrincipalKind } from "./principal";
 
-const INVALID_TOKEN = "Invalid token";
 
 interface IssuerEntry {
   tenantId: string;

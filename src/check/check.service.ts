@@ -1,26 +1,22 @@
 import { isIP } from "node:net";
 import { type Principal, PrincipalKind } from "../auth/principal";
 import { actingTenantId } from "../auth/tenant-access";
-import { badInput } from "../common/errors";
+import { badInput, rateLimited } from "../common/errors";
 import { requireUuid } from "../common/ids";
 import type { CatalogService } from "../scopes/catalog.service";
 import { CheckCode, VALID_KEY_CODES } from "./check-code";
 import { type CheckRequest, decide, ipAllowed } from "./check-decision";
 import type { CheckKeyInput, CheckKeyResult, RateLimitState } from "./check.types";
-import type { KeyState } from "./key-state";
 import type { KeyStateStore } from "./key-state-store";
 import type { KeyVerifier } from "./key-verifier";
+import type { RateLimits } from "./rate-limits";
 import type { UsageRecorder } from "./usage-recorder";
 
 export const MAX_REQUIRED_SCOPES = 50;
-/** Longer than any key can be: refused as MALFORMED before any parsing. */
-const MAX_KEY_LENGTH = 128;
 
 /** Observes every decision (metrics); never on the decision's own path. */
 export type CheckObserver = (code: CheckCode) => void;
 
-/** Applies the key's own rate limit; returns its state, or undefined when the key has none. */
-export type KeyRateLimiter = (state: KeyState) => Promise<{ allowed: boolean; state: RateLimitState } | undefined>;
 
 function anonymous(code: CheckCode): CheckKeyResult {
   return {
@@ -48,7 +44,7 @@ export class CheckService {
     private readonly store: KeyStateStore,
     private readonly catalog: CatalogService,
     private readonly usage: UsageRecorder,
-    private readonly rateLimit: KeyRateLimiter = async () => undefined,
+    private readonly limits: RateLimits,
     private readonly observe: CheckObserver = () => undefined,
   ) {}
 
@@ -60,7 +56,7 @@ export class CheckService {
           ? undefined
           : requireUuid(input.tenantId, "tenantId")
         : actingTenantId(principal, input.tenantId);
-    const result = await this.decide(input.key, tenantId, request);
+    const result = await this.decide(principal.actor.id, input.key, tenantId, request);
     this.observe(result.code);
     return result;
   }
@@ -76,10 +72,15 @@ export class CheckService {
     };
   }
 
-  private async decide(key: string, tenantId: string | undefined, request: CheckRequest): Promise<CheckKeyResult> {
-    if (key.length > MAX_KEY_LENGTH) return anonymous(CheckCode.MALFORMED);
-    const authentication = await this.verifier.authenticate(key, tenantId);
-    if (!authentication.ok) return anonymous(authentication.code);
+  private async decide(caller: string, key: string, tenantId: string | undefined, request: CheckRequest): Promise<CheckKeyResult> {
+    // Typos and guesses are budgeted per (caller, client address): one busy backend is never locked out by its users.
+    const admission = () => this.limits.checksAllowed(caller, request.clientIp);
+    const authentication = await this.verifier.authenticate(key, tenantId, admission);
+    if (!authentication.ok) {
+      if (authentication.code === "THROTTLED") throw rateLimited("Too many failed checks for this client address; try again later");
+      await this.limits.checkFailed(caller, request.clientIp);
+      return anonymous(authentication.code);
+    }
     const { state } = authentication;
     // Right after the secret: outside the allowlist nothing about the key is revealed.
     if (!ipAllowed(state, request.clientIp)) return anonymous(CheckCode.IP_NOT_ALLOWED);
@@ -91,12 +92,10 @@ export class CheckService {
     const decision = decide(state, request, { tenantStatus, subscriptionStatuses, catalog, now: Date.now() });
     let code = decision.code;
     let rateLimit: RateLimitState | null = null;
-    if (code === CheckCode.VALID) {
-      const limited = await this.rateLimit(state);
-      if (limited) {
-        rateLimit = limited.state;
-        if (!limited.allowed) code = CheckCode.RATE_LIMITED;
-      }
+    if (code === CheckCode.VALID && state.rateLimit) {
+      const limited = await this.limits.consumeKey(state.id, state.rateLimit.limit, state.rateLimit.windowSeconds);
+      rateLimit = limited.state;
+      if (!limited.allowed) code = CheckCode.RATE_LIMITED;
     }
     const valid = VALID_KEY_CODES.has(code);
     if (valid) this.usage.record(state.id, state.tenantId);

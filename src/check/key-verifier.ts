@@ -8,7 +8,12 @@ import type { KeyStateStore } from "./key-state-store";
 
 export type Authentication =
   | { ok: true; state: KeyState }
-  | { ok: false; code: CheckCode.MALFORMED | CheckCode.NOT_FOUND };
+  | { ok: false; code: CheckCode.MALFORMED | CheckCode.NOT_FOUND }
+  /** The admission gate refused: too many recent failures from this source. */
+  | { ok: false; code: "THROTTLED" };
+
+/** Asked before any work on a credential that is not already verified: false refuses it unexamined. */
+export type Admission = () => Promise<boolean>;
 
 export interface VerifierOptions {
   /** bcrypt compares allowed per lookup id per window for secrets not yet verified. */
@@ -39,6 +44,7 @@ export interface VerifierCounters {
 
 const NOT_FOUND: Authentication = { ok: false, code: CheckCode.NOT_FOUND };
 const MALFORMED: Authentication = { ok: false, code: CheckCode.MALFORMED };
+const THROTTLED: Authentication = { ok: false, code: "THROTTLED" };
 
 /**
  * Proves a presented key authentic. The checksum rejects garbage with no I/O; a key verified before
@@ -65,19 +71,24 @@ export class KeyVerifier {
     this.budgets = new BoundedCache(options.unknownMaxEntries, options.bcryptBudgetWindowMs);
   }
 
-  /** `tenantId`, when given, is the only tenant whose keys are found: others answer NOT_FOUND. */
-  async authenticate(presented: string, tenantId?: string): Promise<Authentication> {
+  /**
+   * `tenantId`, when given, is the only tenant whose keys are found: others answer NOT_FOUND.
+   * `admission` is consulted for every credential not verified before, so a source over its budget
+   * of failures is refused while a holder of a known good key is never locked out.
+   */
+  async authenticate(presented: string, tenantId?: string, admission?: Admission): Promise<Authentication> {
     const parsed = parseKey(presented);
-    if (!parsed) {
-      this.counters.malformed++;
-      return MALFORMED;
-    }
-    const fingerprint = createHmac("sha256", this.pepper).update(presented).digest("base64");
-    const verifiedKeyId = this.verified.get(fingerprint);
+    const fingerprint = parsed ? createHmac("sha256", this.pepper).update(presented).digest("base64") : undefined;
+    const verifiedKeyId = fingerprint && this.verified.get(fingerprint);
     if (verifiedKeyId) {
       this.counters.verifiedHits++;
       const state = await this.store.keyById(verifiedKeyId);
       return state && (tenantId === undefined || state.tenantId === tenantId) ? { ok: true, state } : NOT_FOUND;
+    }
+    if (admission && !(await admission())) return THROTTLED;
+    if (!parsed || !fingerprint) {
+      this.counters.malformed++;
+      return MALFORMED;
     }
     if (this.unknownLookupIds.has(parsed.lookupId)) {
       this.counters.unknownHits++;

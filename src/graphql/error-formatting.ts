@@ -8,6 +8,7 @@ import { DomainError, ErrorCode } from "../common/errors";
 import { isDatabaseUnavailable } from "../db/db-errors";
 import type { Logger } from "../logger";
 import type { RequestContext } from "./context";
+import { QUERY_TOO_COMPLEX, QUERY_TOO_COMPLEX_MESSAGE, isIntrospectionTooDeep, isTokenLimitMessage, isValidationAborted } from "./query-limits";
 
 export const INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR";
 
@@ -87,6 +88,11 @@ export function formatError(formatted: GraphQLFormattedError, thrown: unknown): 
   if (isDatabaseUnavailable(original)) {
     return { message: "The database is unreachable; try again shortly", extensions: { code: ErrorCode.SERVICE_UNAVAILABLE }, ...path };
   }
+  const { message } = formatted;
+  const tooComplex = [isTokenLimitMessage, isValidationAborted, isIntrospectionTooDeep].some((matches) => matches(message));
+  if (tooComplex || message.includes(QUERY_TOO_COMPLEX_MESSAGE)) {
+    return { message: QUERY_TOO_COMPLEX_MESSAGE, extensions: { code: QUERY_TOO_COMPLEX } };
+  }
   const code = formatted.extensions?.code;
   if (original instanceof GraphQLError && typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
     return { message: withoutValues(formatted.message), locations: formatted.locations, extensions: { code }, ...path };
@@ -109,6 +115,7 @@ export function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<RequestCo
             const original = unwrapResolverError(error);
             if (original instanceof DomainError || original instanceof ArgumentValidationError) continue;
             if (original instanceof GraphQLError && REQUEST_ERROR_CODES.has(String(original.extensions?.code))) continue;
+            if (original instanceof Error && original.message.includes(QUERY_TOO_COMPLEX_MESSAGE)) continue;
             if (original && typeof original === "object") requestIds.set(original, contextValue.requestId);
             const level = isDatabaseUnavailable(original) ? "warn" : "error";
             logger[level]({ err: original, requestId: contextValue.requestId, path: error.path }, "operation failed");

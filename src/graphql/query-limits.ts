@@ -1,0 +1,38 @@
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+
+/** The message of every query-limit rejection; the limits themselves are never echoed. */
+export const QUERY_TOO_COMPLEX_MESSAGE = "The query exceeds this server's limits on depth, aliases, directives, tokens or cost.";
+export const QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX";
+
+const hidden = { exposeLimits: false, errorMessage: QUERY_TOO_COMPLEX_MESSAGE };
+
+/**
+ * The token limit is graphql-js's own parse option: armor's version re-parses in a plugin hook,
+ * where a thrown syntax error becomes an HTTP 500.
+ */
+export const MAX_TOKENS = 2_000;
+
+/** graphql-js's message when a document has more than MAX_TOKENS tokens. */
+export const isTokenLimitMessage = (message: string): boolean => /tokens\. Parsing aborted\./.test(message);
+
+/** graphql-js stops validating a document after 100 errors: only a pathological document gets there. */
+export const isValidationAborted = (message: string): boolean => message === "Validation aborted.";
+
+/** graphql-js's own cap on nested introspection (Apollo applies it too). */
+export const isIntrospectionTooDeep = (message: string): boolean => message === "Maximum introspection depth exceeded";
+
+/**
+ * Depth, alias, directive and cost limits, generous enough for Apollo Sandbox's introspection
+ * query and every documented operation. Checked once per distinct document: Apollo caches parsed
+ * and validated documents, so the hot path does not pay for them.
+ */
+export function queryLimits(): ApolloArmor {
+  return new ApolloArmor({
+    maxDepth: { n: 15, ...hidden },
+    maxAliases: { n: 15, ...hidden },
+    maxDirectives: { n: 20, ...hidden },
+    maxTokens: { enabled: false },
+    costLimit: { maxCost: 20_000, ...hidden },
+    blockFieldSuggestion: { enabled: true },
+  });
+}

@@ -1,0 +1,98 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { DataSource } from "typeorm";
+import type { CheckCode } from "./check/check-code";
+import type { KeyStateStore } from "./check/key-state-store";
+import type { KeyVerifier } from "./check/key-verifier";
+import type { QueryLog } from "./db/query-log";
+import type { RequestContext } from "./graphql/context";
+
+interface PoolStats {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+/** Prometheus metrics of one instance (its own registry, so several instances can share a process). */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly operations: Counter<"operation" | "outcome">;
+  private readonly latency: Histogram<"operation">;
+  private readonly checkResults: Counter<"code">;
+
+  constructor(sources: { verifier: KeyVerifier; store: KeyStateStore; queryLog: QueryLog; dataSource: DataSource }) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: "keysmith_" });
+    this.operations = new Counter({
+      name: "keysmith_graphql_operations_total",
+      help: "GraphQL operations by root field and outcome",
+      labelNames: ["operation", "outcome"],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: "keysmith_graphql_duration_seconds",
+      help: "GraphQL operation latency by root field",
+      labelNames: ["operation"],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.checkResults = new Counter({ name: "keysmith_check_results_total", help: "checkKey answers by code", labelNames: ["code"], registers });
+    const { verifier, store, queryLog, dataSource } = sources;
+    const counterOf = (name: string, help: string, read: () => number) =>
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    counterOf("keysmith_key_cache_hits_total", "Checks answered from the verified-key cache (no bcrypt)", () => verifier.counters.verifiedHits);
+    counterOf("keysmith_unknown_key_cache_hits_total", "Unknown lookup ids answered from the negative cache", () => verifier.counters.unknownHits);
+    counterOf("keysmith_bcrypt_compares_total", "bcrypt compares run", () => verifier.counters.bcryptCompares);
+    counterOf("keysmith_key_state_loads_total", "Key states read from the database", () => store.counters.keyLoads);
+    counterOf("keysmith_db_queries_total", "Statements sent to the database", () => queryLog.queries);
+    const pool = () => (dataSource.driver as unknown as { master?: PoolStats }).master;
+    const gauge = (name: string, help: string, read: (stats: PoolStats) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          const stats = pool();
+          this.set(stats ? read(stats) : 0);
+        },
+      });
+    gauge("keysmith_db_pool_connections", "Open database connections", (stats) => stats.totalCount);
+    gauge("keysmith_db_pool_idle", "Idle database connections", (stats) => stats.idleCount);
+    gauge("keysmith_db_pool_waiting", "Requests waiting for a database connection", (stats) => stats.waitingCount);
+  }
+
+  recordCheck(code: CheckCode): void {
+    this.checkResults.inc({ code });
+  }
+
+  /** Counts and times each operation by its root field (bounded cardinality: the schema's fields). */
+  plugin(): ApolloServerPlugin<RequestContext> {
+    const operations = this.operations;
+    const latency = this.latency;
+    return {
+      async requestDidStart() {
+        const started = process.hrtime.bigint();
+        return {
+          async willSendResponse({ operation, errors }) {
+            const selection = operation?.selectionSet.selections[0];
+            const name = selection?.kind === "Field" ? selection.name.value : "invalid";
+            operations.inc({ operation: name, outcome: errors?.length ? "error" : "ok" });
+            latency.observe({ operation: name }, Number(process.hrtime.bigint() - started) / 1e9);
+          },
+        };
+      },
+    };
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
