@@ -46,16 +46,30 @@ export interface AppOptions {
   config: Config;
   logger: Logger;
   /**
-   * Tests pass a database they started (a PGlite socket per jest worker) and say which
-   * invalidation bus it supports; otherwise config decides (DATABASE_URL, or embedded under DATA_DIR).
+   * Tests pass a database they started (a PGlite socket per jest worker, `embedded: true`);
+   * otherwise config decides (DATABASE_URL, or embedded PGlite under DATA_DIR).
    */
-  database?: { url: string; bus: "postgres" | "in-process" };
+  database?: DatabaseTarget;
   hasher?: SecretHasher;
   stateCache?: StateCacheOptions;
   rateLimits?: RateLimitOptions;
   verifier?: VerifierOptions;
   usageFlushMs?: number;
 }
+
+export interface DatabaseTarget {
+  url: string;
+  /** PGlite behind its socket server: one connection, and invalidations delivered in process. */
+  embedded: boolean;
+}
+
+/**
+ * pglite-socket multiplexes connections onto one PGlite session message by message, so the
+ * extended-protocol messages (Parse, Bind, Execute) of two connections can interleave and one
+ * query run another's statement. PGlite executes one statement at a time anyway: one connection
+ * loses nothing and rules the interleaving out.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
 
 export interface App {
   /** Counts every statement sent to the database. */
@@ -140,17 +154,18 @@ export async function startApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
   let embedded: EmbeddedPostgres | undefined;
   let database = options.database;
-  if (!database && config.databaseUrl) database = { url: config.databaseUrl, bus: "postgres" };
+  if (!database && config.databaseUrl) database = { url: config.databaseUrl, embedded: false };
   if (!database) {
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, maxConnections: config.dbPoolSize + 2 });
-    database = { url: embedded.url, bus: "in-process" };
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, maxConnections: EMBEDDED_POOL_SIZE + 2 });
+    database = { url: embedded.url, embedded: true };
     logger.info({ dataDir: config.dataDir }, "embedded PostgreSQL started");
   }
   const queryLog = new QueryLog(logger);
-  const dataSource = createDataSource({ url: database.url, poolSize: config.dbPoolSize, queryLog });
+  const poolSize = database.embedded ? EMBEDDED_POOL_SIZE : config.dbPoolSize;
+  const dataSource = createDataSource({ url: database.url, poolSize, queryLog });
   try {
     await dataSource.initialize();
-    const applied = await runMigrations(dataSource);
+    const applied = await runMigrations(dataSource, { lock: !database.embedded });
     if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
   } catch (error) {
     await dataSource.destroy().catch(() => undefined);
@@ -159,7 +174,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   }
 
   const bus: InvalidationBus =
-    database.bus === "postgres" ? new PostgresInvalidationBus(database.url, logger) : new InProcessInvalidationBus();
+    database.embedded ? new InProcessInvalidationBus() : new PostgresInvalidationBus(database.url, logger);
   await bus.start();
   let metrics: Metrics | undefined;
   const services = createServices(options, dataSource, bus, (code) => metrics?.recordCheck(code));

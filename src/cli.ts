@@ -1,9 +1,10 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
-import { createServices } from "./app";
+import type { DataSource } from "typeorm";
+import { EMBEDDED_POOL_SIZE, createServices } from "./app";
 import { InProcessInvalidationBus } from "./check/invalidation-bus";
-import { ConfigError, loadConfig } from "./config";
+import { type Config, ConfigError, loadConfig } from "./config";
 import { DataDirLockedError } from "./db/data-dir-lock";
 import { createDataSource } from "./db/data-source";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./db/embedded-postgres";
@@ -16,13 +17,18 @@ const USAGE = `usage: node dist/src/cli.js <command>
   create-root-key [name]  create a platform root key and print it once
   print-schema [file]     write the GraphQL SDL (default schema/schema.graphql)`;
 
-async function withDatabase<T>(work: (url: string, config: ReturnType<typeof loadConfig>) => Promise<T>): Promise<T> {
+/** Opens the configured database (starting the embedded one when DATABASE_URL is unset) and migrates it. */
+async function withDatabase<T>(work: (dataSource: DataSource, config: Config, applied: string[]) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env);
   let embedded: EmbeddedPostgres | undefined;
-  const url = config.databaseUrl ?? (embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, maxConnections: 4 })).url;
+  if (!config.databaseUrl) embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, maxConnections: EMBEDDED_POOL_SIZE + 2 });
+  const dataSource = createDataSource({ url: config.databaseUrl ?? embedded!.url, poolSize: embedded ? EMBEDDED_POOL_SIZE : 2 });
   try {
-    return await work(url, config);
+    await dataSource.initialize();
+    const applied = await runMigrations(dataSource, { lock: !embedded });
+    return await work(dataSource, config, applied);
   } finally {
+    await dataSource.destroy().catch(() => undefined);
     await embedded?.close();
   }
 }
@@ -30,29 +36,18 @@ async function withDatabase<T>(work: (url: string, config: ReturnType<typeof loa
 async function run(command: string | undefined, args: string[]): Promise<void> {
   switch (command) {
     case "migrate":
-      await withDatabase(async (url) => {
-        const dataSource = createDataSource({ url, poolSize: 2 });
-        await dataSource.initialize();
-        try {
-          const applied = await runMigrations(dataSource);
-          process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "the database is up to date\n");
-        } finally {
-          await dataSource.destroy();
-        }
+      await withDatabase(async (_dataSource, _config, applied) => {
+        process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "the database is up to date\n");
       });
       return;
     case "create-root-key":
-      await withDatabase(async (url, config) => {
-        const dataSource = createDataSource({ url, poolSize: 2 });
-        await dataSource.initialize();
+      await withDatabase(async (dataSource, config) => {
+        const services = createServices({ config, logger: createLogger("silent") }, dataSource, new InProcessInvalidationBus());
         try {
-          await runMigrations(dataSource);
-          const logger = createLogger("silent");
-          const services = createServices({ config, logger }, dataSource, new InProcessInvalidationBus());
           const key = await services.rootKeys.createRootKey(args[0] ?? "root");
           process.stdout.write(`New root key (shown only this once; store it now):\n\n    ${key}\n\n`);
         } finally {
-          await dataSource.destroy();
+          await services.limits.close();
         }
       });
       return;

@@ -26,7 +26,9 @@ function causes(error: unknown): unknown[] {
   let current: unknown = error;
   while (current && typeof current === "object" && chain.length < 5) {
     chain.push(current);
-    const next = (current as { driverError?: unknown; cause?: unknown }).driverError ?? (current as { cause?: unknown }).cause;
+    // TypeORM wraps driver errors; graphql-js wraps thrown non-Error values (pg throws some) as NonErrorThrown.
+    const { driverError, cause, thrownValue } = current as { driverError?: unknown; cause?: unknown; thrownValue?: unknown };
+    const next = driverError ?? cause ?? thrownValue;
     if (next === current) break;
     current = next;
   }

@@ -245,6 +245,7 @@ export class KeysService {
     const grace = validateGracePeriod(gracePeriodSeconds);
     const keyId = requireUuid(id, "id");
     const tenant = await this.tenant(this.dataSource.manager, tenantId);
+    const catalog = await this.catalog.view(tenantId);
     const prepared = await this.issuer.prepare(tenant.keyPrefix);
     return this.transactions.run(async (tx) => {
       const now = Date.now();
@@ -252,7 +253,7 @@ export class KeysService {
       if (old.rotatedToId) throw conflict("the key has already been regenerated");
       assertEditable(old, now, "regenerated");
       await this.attachRelations(tx.manager, tenantId, [old]);
-      const escalation = firstEscalation(await this.catalog.view(tenantId), old.scopes, caller.principal.grants);
+      const escalation = firstEscalation(catalog, old.scopes, caller.principal.grants);
       if (escalation && caller.principal.kind !== PrincipalKind.ROOT) throw forbidden("you may grant only the keys and platform scopes you hold");
       const before = snapshot(old);
       const apiKey = await this.issuer.insert(

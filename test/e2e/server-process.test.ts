@@ -68,3 +68,44 @@ describe("configuration errors", () => {
     expect(result.stdout).toBe("");
   });
 });
+
+describe("graceful shutdown", () => {
+  it("finishes 100 requests in flight on SIGTERM, flushes usage, and exits 0", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "keysmith-sigterm-"));
+    const server = await startServerProcess({ DATA_DIR: dataDir, BCRYPT_COST: "10" });
+    try {
+      const rootKey = ROOT_KEY_LINE.exec(server.stdout())![1];
+      const root = graphqlClient(`${server.url}/graphql`, rootKey);
+      const { createTenant } = await root.ok(`mutation { createTenant(input: { slug: "shutdown", name: "Shutdown" }) { adminKey { secret } } }`);
+      const admin = root.as(createTenant.adminKey.secret);
+      const create = `mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id } } }`;
+      const backend = admin.as((await admin.ok(create, { input: { name: "backend", scopes: ["keys:verify"] } })).createApiKey.secret);
+      const keys = await Promise.all(
+        Array.from({ length: 100 }, async (_, index) => (await admin.ok(create, { input: { name: `cold ${index}` } })).createApiKey),
+      );
+
+      // Cold checks run bcrypt at cost 10: the hundred take a while, so they are in flight when the signal lands.
+      const inFlight = keys.map((key) => backend.request(`query ($key: String!) { checkKey(input: { key: $key }) { code } }`, { key: key.secret }));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const exited = server.stop("SIGTERM");
+      const results = await Promise.all(inFlight);
+
+      expect(results.map((result) => result.status)).toEqual(keys.map(() => 200));
+      expect(results.every((result) => result.data.checkKey.code === "VALID")).toBe(true);
+      expect(await exited).toBe(0);
+      expect(server.stdout()).toContain('"msg":"shutting down"');
+
+      const again = await startServerProcess({ DATA_DIR: dataDir });
+      try {
+        const tenantAdmin = graphqlClient(`${again.url}/graphql`, createTenant.adminKey.secret);
+        const { apiKeys } = await tenantAdmin.ok(`{ apiKeys(first: 100, filter: { search: "cold" }) { nodes { usageCount } } }`);
+        expect(apiKeys.nodes.filter((key: { usageCount: number }) => key.usageCount === 1)).toHaveLength(100);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await server.stop("SIGKILL");
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

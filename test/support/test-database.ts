@@ -2,21 +2,18 @@
  * Which PostgreSQL the tests use: the server at DATABASE_URL when it is set (CI runs both ways),
  * otherwise one embedded PGlite per jest worker, started by the global setup.
  */
+import type { DatabaseTarget } from "../../src/app";
+
 export const EMBEDDED_URLS_VARIABLE = "KEYSMITH_TEST_EMBEDDED_URLS";
 
-export interface TestDatabase {
-  url: string;
-  /** PGlite does not deliver NOTIFY between connections: embedded mode invalidates in process. */
-  bus: "postgres" | "in-process";
-  embedded: boolean;
-}
+export type TestDatabase = DatabaseTarget;
 
 export function testDatabase(): TestDatabase {
   const external = process.env.DATABASE_URL;
-  if (external) return { url: external, bus: "postgres", embedded: false };
+  if (external) return { url: external, embedded: false };
   const urls: string[] = JSON.parse(process.env[EMBEDDED_URLS_VARIABLE] ?? "[]");
   const worker = Number(process.env.JEST_WORKER_ID ?? "1");
   const url = urls[(worker - 1) % urls.length];
   if (!url) throw new Error("no embedded test database: run the tests through jest (its global setup starts them)");
-  return { url, bus: "in-process", embedded: true };
+  return { url, embedded: true };
 }
