@@ -6,6 +6,7 @@ import type { KeyStateStore } from "../check/key-state-store";
 import type { KeyVerifier } from "../check/key-verifier";
 import type { RateLimits } from "../check/rate-limits";
 import type { UsageRecorder } from "../check/usage-recorder";
+import type { CatalogView } from "../scopes/scope-evaluator";
 import { DomainError, ErrorCode, rateLimited, unauthenticated } from "../common/errors";
 import type { JwtVerifier } from "./jwt-verifier";
 import { type Principal, PrincipalKind } from "./principal";
@@ -15,7 +16,8 @@ export const INVALID_API_KEY = "Invalid API key";
 export const INVALID_TOKEN = "Invalid token";
 const TOO_MANY_FAILURES = "Too many failed authentications from this address; try again later";
 
-const NO_CATALOG = new Map();
+/** Authentication requires no scopes, so it consults no catalog. */
+const NO_CATALOG: CatalogView = new Map();
 
 /** `Authorization: Bearer <key or JWT>`, or `X-API-Key: <key>`; undefined when neither is sent. */
 export function readCredential(headers: { authorization?: string; "x-api-key"?: string | string[] }): string | undefined {

@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from "graphql-scalars";
+import { GraphQLJSONObject, GraphQLSafeInt } from "graphql-scalars";
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
 import { ApiKeyStatus, deriveStatus } from "./key-status";
@@ -82,7 +82,7 @@ export class ApiKey {
   @Column("timestamptz", { name: "last_used_at", nullable: true })
   lastUsedAt!: Date | null;
 
-  @Field(() => Int)
+  @Field(() => GraphQLSafeInt, { description: "Successful checks and authentications; written behind, within seconds." })
   @Column("bigint", { name: "usage_count", transformer: bigintAsNumber })
   usageCount!: number;
 
