@@ -93,7 +93,8 @@ export function applyOrderAndCursor(
     .orderBy(column.expression, descending ? "DESC" : "ASC", "NULLS LAST")
     .addOrderBy("k.id", descending ? "DESC" : "ASC");
   if (!after) return;
-  const [rawValue, rawId] = decodeCursor(after, 2);
+  const [cursorField, cursorDirection, rawValue, rawId] = decodeCursor(after, 4);
+  if (cursorField !== field || cursorDirection !== direction) throw badInput("after", "belongs to a list in another order");
   const id = cursorId(rawId);
   const comparison = descending ? "<" : ">";
   if (rawValue === null) {
@@ -114,9 +115,9 @@ function cursorValue(column: SortColumn, raw: unknown): string | Date {
   return date;
 }
 
-/** The cursor value of a row, from the raw sort value the query selected. */
-export function sortValueOf(raw: unknown): string | null {
-  if (raw === null || raw === undefined) return null;
-  return raw instanceof Date ? raw.toISOString() : String(raw);
+/** A row's cursor: the order it belongs to, its sort value (as the query selected it) and its id. */
+export function cursorOf(field: ApiKeyOrderField, direction: OrderDirection, rawSortValue: unknown, id: string): unknown[] {
+  const value = rawSortValue === null || rawSortValue === undefined ? null : rawSortValue instanceof Date ? rawSortValue.toISOString() : String(rawSortValue);
+  return [field, direction, value, id];
 }
 

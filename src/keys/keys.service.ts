@@ -25,7 +25,7 @@ import {
   type UpdateApiKeyInput,
 } from "./api-key.inputs";
 import { replaceBindings, replaceGrants, type KeyIssuer } from "./key-issuer";
-import { SORT_VALUE_ALIAS, STATUS_SQL, applyOrderAndCursor, applySearch, sortValueOf, statusClock } from "./key-list-query";
+import { SORT_VALUE_ALIAS, STATUS_SQL, applyOrderAndCursor, applySearch, cursorOf, statusClock } from "./key-list-query";
 import {
   assertWildcardExpiry,
   resolveExpiry,
@@ -113,10 +113,12 @@ export class KeysService {
       return query;
     };
     const query = filtered();
-    applyOrderAndCursor(query, order?.field ?? ApiKeyOrderField.CREATED_AT, order?.direction ?? OrderDirection.DESC, after);
+    const field = order?.field ?? ApiKeyOrderField.CREATED_AT;
+    const direction = order?.direction ?? OrderDirection.DESC;
+    applyOrderAndCursor(query, field, direction, after);
     const { entities, raw } = await query.limit(size + 1).getRawAndEntities();
-    const sortValues = new Map(entities.map((key, index) => [key.id, sortValueOf(raw[index]?.[SORT_VALUE_ALIAS])]));
-    const page = toPage(entities, size, (key) => [sortValues.get(key.id) ?? null, key.id]);
+    const sortValues = new Map(entities.map((key, index) => [key.id, raw[index]?.[SORT_VALUE_ALIAS]]));
+    const page = toPage(entities, size, (key) => cursorOf(field, direction, sortValues.get(key.id), key.id));
     await this.attachRelations(this.dataSource.manager, tenantId, page.nodes);
     return { ...page, count: () => filtered().getCount() };
   }
