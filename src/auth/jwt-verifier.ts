@@ -3,6 +3,7 @@ import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, decodeJwt, j
 import type { DataSource } from "typeorm";
 import { ActorKind } from "../audit/audit-event.entity";
 import type { InvalidationBus } from "../check/invalidation-bus";
+import { BoundedCache } from "../common/bounded-cache";
 import { unauthenticated } from "../common/errors";
 import { GrantSet } from "../scopes/scope-evaluator";
 import { Tenant, TenantStatus } from "../tenants/tenant.entity";
@@ -33,7 +34,8 @@ export function scopesFromClaim(payload: JWTPayload, claim: string): string[] {
  * tenant's settings can mint tokens for another.
  */
 export class JwtVerifier {
-  private readonly issuers = new Map<string, IssuerEntry | null>();
+  /** Bounded: the issuer comes from an unverified token, so anyone can make up new ones. */
+  private readonly issuers = new BoundedCache<string, IssuerEntry | null>(1_000, 60_000);
 
   constructor(
     private readonly dataSource: DataSource,
