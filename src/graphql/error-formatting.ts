@@ -97,6 +97,10 @@ export function formatError(formatted: GraphQLFormattedError, thrown: unknown): 
   if (original instanceof GraphQLError && typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
     return { message: withoutValues(formatted.message), locations: formatted.locations, extensions: { code }, ...path };
   }
+  // graphql-js's own request-level failures (e.g. a subscription on a schema without them) carry no code.
+  if (original instanceof GraphQLError && !original.originalError && !original.path && original.extensions?.code === undefined) {
+    return { message: withoutValues(formatted.message), extensions: { code: "BAD_REQUEST" } };
+  }
   const requestId = (original && typeof original === "object" && requestIds.get(original)) || randomUUID();
   return {
     message: `Internal server error (request id ${requestId})`,
@@ -116,6 +120,7 @@ export function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<RequestCo
             if (original instanceof DomainError || original instanceof ArgumentValidationError) continue;
             if (original instanceof GraphQLError && REQUEST_ERROR_CODES.has(String(original.extensions?.code))) continue;
             if (original instanceof Error && original.message.includes(QUERY_TOO_COMPLEX_MESSAGE)) continue;
+            if (original instanceof GraphQLError && !original.originalError && !original.path && original.extensions?.code === undefined) continue;
             if (original && typeof original === "object") requestIds.set(original, contextValue.requestId);
             const level = isDatabaseUnavailable(original) ? "warn" : "error";
             logger[level]({ err: original, requestId: contextValue.requestId, path: error.path }, "operation failed");
