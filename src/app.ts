@@ -119,7 +119,7 @@ export function createServices(options: AppOptions, dataSource: DataSource, bus:
     catalog,
     tenants: new TenantService(dataSource, transactions, issuer, audit),
     subscriptions: new SubscriptionService(dataSource, transactions, catalog, audit),
-    keys: new KeysService(dataSource, transactions, issuer, catalog, audit),
+    keys: new KeysService(dataSource, transactions, issuer, catalog, audit, bus),
     checks: new CheckService(verifier, store, catalog, usage, limits, observeCheck),
     rootKeys: new RootKeys(dataSource, transactions, issuer, audit),
     store,

@@ -6,7 +6,7 @@ import type { Logger } from "../logger";
 
 /** What a committed change makes stale in the caches of every instance. */
 export type Invalidation =
-  | { kind: "key"; keyId: string }
+  | { kind: "key"; keyId: string; tenantId: string }
   | { kind: "tenant"; tenantId: string }
   | { kind: "subscription"; subscriptionId: string }
   | { kind: "catalog"; tenantId: string };
@@ -67,7 +67,7 @@ export function parseInvalidation(payload: string): Invalidation | undefined {
   try {
     const value = JSON.parse(payload) as Invalidation;
     const valid =
-      (value.kind === "key" && typeof value.keyId === "string") ||
+      (value.kind === "key" && typeof value.keyId === "string" && typeof value.tenantId === "string") ||
       (value.kind === "tenant" && typeof value.tenantId === "string") ||
       (value.kind === "subscription" && typeof value.subscriptionId === "string") ||
       (value.kind === "catalog" && typeof value.tenantId === "string");

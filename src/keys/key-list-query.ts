@@ -88,9 +88,10 @@ export function applyOrderAndCursor(
 ): void {
   const column = SORT_COLUMNS[field];
   const descending = direction === OrderDirection.DESC;
+  // NULLS LAST only where nulls exist: on a NOT NULL column it would stop the planner using the index.
   query
     .addSelect(column.expression, SORT_VALUE_ALIAS)
-    .orderBy(column.expression, descending ? "DESC" : "ASC", "NULLS LAST")
+    .orderBy(column.expression, descending ? "DESC" : "ASC", column.nullable ? "NULLS LAST" : undefined)
     .addOrderBy("k.id", descending ? "DESC" : "ASC");
   if (!after) return;
   const [cursorField, cursorDirection, rawValue, rawId] = decodeCursor(after, 4);

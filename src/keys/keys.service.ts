@@ -1,8 +1,10 @@
-import type { DataSource, EntityManager } from "typeorm";
+import type { DataSource, EntityManager, SelectQueryBuilder } from "typeorm";
 import { type Changes, creationChanges, diffChanges } from "../audit/audit-changes";
 import { AuditAction } from "../audit/audit-event.entity";
 import type { AuditService } from "../audit/audit.service";
 import { type Caller, PrincipalKind } from "../auth/principal";
+import type { InvalidationBus } from "../check/invalidation-bus";
+import { BoundedCache } from "../common/bounded-cache";
 import { badInput, conflict, forbidden, notFound } from "../common/errors";
 import { requireUuid } from "../common/ids";
 import { pageSize, toPage } from "../common/pagination";
@@ -63,15 +65,44 @@ export interface KeyPage {
   count: () => Promise<number>;
 }
 
+/** Dashboards poll the counts; at a million keys one count is a table scan, so counts live this long. */
+export const STATS_TTL_MS = 5_000;
+
 /** The key lifecycle: create, read, list, edit, enable, disable, revoke, regenerate. */
 export class KeysService {
+  /**
+   * apiKeyStats per tenant: dropped on every change to the tenant's keys or policy (on every
+   * instance), and after STATS_TTL_MS so statuses that change with time (expiry) catch up.
+   */
+  private readonly statsCache = new BoundedCache<string, ApiKeyStats>(10_000, STATS_TTL_MS);
+  private statsEpoch = 0;
+  private readonly tenants = new BoundedCache<string, Tenant>(10_000, 30_000);
+  private tenantsEpoch = 0;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly issuer: KeyIssuer,
     private readonly catalog: CatalogService,
     private readonly audit: AuditService,
-  ) {}
+    bus: InvalidationBus,
+  ) {
+    bus.onInvalidation((invalidation) => {
+      if (invalidation.kind === "tenant") {
+        this.tenantsEpoch++;
+        this.tenants.delete(invalidation.tenantId);
+      }
+      if (invalidation.kind !== "key" && invalidation.kind !== "tenant") return;
+      this.statsEpoch++;
+      this.statsCache.delete(invalidation.tenantId);
+    });
+    bus.onHealthChange(() => {
+      this.statsEpoch++;
+      this.tenantsEpoch++;
+      this.statsCache.clear();
+      this.tenants.clear();
+    });
+  }
 
   /** The tenant a key belongs to, for root acting by id; NOT_FOUND when there is none. */
   async tenantIdOf(id: string): Promise<string> {
@@ -81,10 +112,13 @@ export class KeysService {
   }
 
   async get(tenantId: string, id: string): Promise<ApiKey> {
-    const key = await this.dataSource.getRepository(ApiKey).findOneBy({ tenantId, id: requireUuid(id, "id") });
-    if (!key) throw notFound("API key");
-    await this.attachRelations(this.dataSource.manager, tenantId, [key]);
-    return key;
+    const query = this.dataSource
+      .getRepository(ApiKey)
+      .createQueryBuilder("k")
+      .where("k.tenant_id = :tenantId AND k.id = :id", { tenantId, id: requireUuid(id, "id") });
+    const { entities, raw } = await withRelations(query).getRawAndEntities();
+    if (entities.length === 0) throw notFound("API key");
+    return readRelations(entities[0], raw[0]);
   }
 
   async list(
@@ -95,7 +129,7 @@ export class KeysService {
     after?: string | null,
   ): Promise<KeyPage> {
     const size = pageSize(first);
-    const tenant = await this.tenant(this.dataSource.manager, tenantId);
+    const tenant = await this.tenant(tenantId);
     const clock = statusClock(tenant.expiringSoonDays);
     const filtered = () => {
       const query = this.dataSource.getRepository(ApiKey).createQueryBuilder("k").where("k.tenant_id = :tenantId", { tenantId });
@@ -116,16 +150,20 @@ export class KeysService {
     const field = order?.field ?? ApiKeyOrderField.CREATED_AT;
     const direction = order?.direction ?? OrderDirection.DESC;
     applyOrderAndCursor(query, field, direction, after);
+    withRelations(query);
     const { entities, raw } = await query.limit(size + 1).getRawAndEntities();
-    const sortValues = new Map(entities.map((key, index) => [key.id, raw[index]?.[SORT_VALUE_ALIAS]]));
-    const page = toPage(entities, size, (key) => cursorOf(field, direction, sortValues.get(key.id), key.id));
-    await this.attachRelations(this.dataSource.manager, tenantId, page.nodes);
+    const rows = new Map(entities.map((key, index) => [key.id, raw[index]]));
+    for (const key of entities) readRelations(key, rows.get(key.id));
+    const page = toPage(entities, size, (key) => cursorOf(field, direction, rows.get(key.id)?.[SORT_VALUE_ALIAS], key.id));
     return { ...page, count: () => filtered().getCount() };
   }
 
   /** One pass over the tenant's keys, each status derived with the same SQL as the list filters. */
   async stats(tenantId: string): Promise<ApiKeyStats> {
-    const tenant = await this.tenant(this.dataSource.manager, tenantId);
+    const cached = this.statsCache.get(tenantId);
+    if (cached) return cached;
+    const epoch = this.statsEpoch;
+    const tenant = await this.tenant(tenantId);
     const counted = (status: keyof typeof STATUS_SQL) => `count(*) FILTER (WHERE ${STATUS_SQL[status]})::int`;
     const row = await this.dataSource
       .getRepository(ApiKey)
@@ -140,12 +178,13 @@ export class KeysService {
       .setParameters(statusClock(tenant.expiringSoonDays))
       .getRawOne<ApiKeyStats>();
     if (!row) throw notFound("Tenant");
+    if (epoch === this.statsEpoch) this.statsCache.set(tenantId, row);
     return row;
   }
 
   async create(tenantId: string, caller: Caller, input: CreateApiKeyInput): Promise<{ apiKey: ApiKey; secret: string }> {
     const now = Date.now();
-    const tenant = await this.tenant(this.dataSource.manager, tenantId);
+    const tenant = await this.tenant(tenantId);
     const catalog = await this.catalog.view(tenantId);
     const expiresAt = resolveExpiry(input, tenant, now) ?? null;
     if (expiresAt === null && tenant.requireExpiry) throw badInput("expiresAt", "is required by the tenant's policy");
@@ -170,6 +209,7 @@ export class KeysService {
     return this.transactions.run(async (tx) => {
       await this.assertSubscriptions(tx.manager, tenantId, subscriptionIds, scopes, catalog, true);
       const apiKey = await this.issuer.insert(tx.manager, spec, prepared);
+      await tx.invalidate({ kind: "key", keyId: apiKey.id, tenantId });
       await this.audit.record(tx.manager, caller, {
         tenantId,
         action: AuditAction.KEY_CREATED,
@@ -183,7 +223,7 @@ export class KeysService {
 
   async update(tenantId: string, caller: Caller, input: UpdateApiKeyInput): Promise<ApiKey> {
     const now = Date.now();
-    const tenant = await this.tenant(this.dataSource.manager, tenantId);
+    const tenant = await this.tenant(tenantId);
     const catalog = await this.catalog.view(tenantId);
     return this.change(tenantId, caller, input.id, AuditAction.KEY_UPDATED, async (key, tx) => {
       assertEditable(key, now, "edited");
@@ -246,7 +286,7 @@ export class KeysService {
   async regenerate(tenantId: string, caller: Caller, id: string, gracePeriodSeconds: number): Promise<{ apiKey: ApiKey; secret: string }> {
     const grace = validateGracePeriod(gracePeriodSeconds);
     const keyId = requireUuid(id, "id");
-    const tenant = await this.tenant(this.dataSource.manager, tenantId);
+    const tenant = await this.tenant(tenantId);
     const catalog = await this.catalog.view(tenantId);
     const prepared = await this.issuer.prepare(tenant.keyPrefix);
     return this.transactions.run(async (tx) => {
@@ -288,7 +328,7 @@ export class KeysService {
         targetId: old.id,
         changes: { ...diffChanges(before, old, AUDITED_FIELDS), gracePeriodSeconds: { before: null, after: grace } },
       });
-      await tx.invalidate({ kind: "key", keyId: old.id });
+      await tx.invalidate({ kind: "key", keyId: old.id, tenantId });
       return { apiKey, secret: prepared.generated.key };
     });
   }
@@ -311,7 +351,7 @@ export class KeysService {
       key.updatedAt = new Date();
       await this.saveKey(tx.manager, key);
       await this.audit.record(tx.manager, caller, { tenantId, action, targetType: "ApiKey", targetId: key.id, changes });
-      await tx.invalidate({ kind: "key", keyId: key.id });
+      await tx.invalidate({ kind: "key", keyId: key.id, tenantId });
       return key;
     });
   }
@@ -345,9 +385,14 @@ export class KeysService {
     );
   }
 
-  private async tenant(manager: EntityManager, tenantId: string): Promise<Tenant> {
-    const tenant = await manager.getRepository(Tenant).findOneBy({ id: tenantId });
+  /** The tenant's policy and prefix, cached until the tenant changes (or 30 s pass). */
+  private async tenant(tenantId: string): Promise<Tenant> {
+    const cached = this.tenants.get(tenantId);
+    if (cached) return cached;
+    const epoch = this.tenantsEpoch;
+    const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ id: tenantId });
     if (!tenant) throw notFound("Tenant");
+    if (epoch === this.tenantsEpoch) this.tenants.set(tenantId, tenant);
     return tenant;
   }
 
@@ -414,6 +459,25 @@ export class KeysService {
       key.subscriptionIds = bindings.filter((binding) => binding.apiKeyId === key.id).map((binding) => binding.subscriptionId);
     }
   }
+}
+
+const SCOPES_ALIAS = "relation_scopes";
+const SUBSCRIPTIONS_ALIAS = "relation_subscription_ids";
+
+/** Selects each key's grants and bindings in the same query (no extra round trip per page). */
+function withRelations(query: SelectQueryBuilder<ApiKey>): SelectQueryBuilder<ApiKey> {
+  return query
+    .addSelect("ARRAY(SELECT g.scope FROM permission_grants g WHERE g.tenant_id = k.tenant_id AND g.api_key_id = k.id ORDER BY g.scope)", SCOPES_ALIAS)
+    .addSelect(
+      "ARRAY(SELECT b.subscription_id::text FROM api_key_subscriptions b WHERE b.tenant_id = k.tenant_id AND b.api_key_id = k.id ORDER BY 1)",
+      SUBSCRIPTIONS_ALIAS,
+    );
+}
+
+function readRelations(key: ApiKey, raw: Record<string, unknown> | undefined): ApiKey {
+  key.scopes = (raw?.[SCOPES_ALIAS] as string[] | undefined) ?? [];
+  key.subscriptionIds = (raw?.[SUBSCRIPTIONS_ALIAS] as string[] | undefined) ?? [];
+  return key;
 }
 
 /** Revoked, expired and superseded keys are final: they cannot be edited, enabled or regenerated. */

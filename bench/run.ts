@@ -1,0 +1,165 @@
+import "reflect-metadata";
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { createDataSource } from "../src/db/data-source";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "../src/db/embedded-postgres";
+import { runMigrations } from "../src/db/migrate";
+import { type Scenario, scenarios } from "./scenarios";
+import { type Seeded, seed } from "./seed";
+
+const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
+const CONNECTIONS = 50;
+const LARGE_KEYS = Number(process.env.BENCH_LARGE_KEYS ?? 1_000_000);
+const COLD_KEYS = 2_000;
+const MAIN = path.resolve(__dirname, "../src/main.js");
+
+interface Figures {
+  scenario: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  throughputRatio: number;
+  p99Ratio: number;
+}
+
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+/** Seeds before the server starts: the embedded database is one process's at a time. */
+async function prepareDatabase(): Promise<{ env: Record<string, string>; seeded: Seeded; seedSeconds: number; cleanup: () => void }> {
+  const started = Date.now();
+  const external = process.env.DATABASE_URL;
+  const dataDir = external ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "keysmith-bench-"));
+  let embedded: EmbeddedPostgres | undefined;
+  if (dataDir) embedded = await startEmbeddedPostgres({ dataDir, maxConnections: 4 });
+  const dataSource = createDataSource({ url: external ?? embedded!.url, poolSize: embedded ? 1 : 2 });
+  try {
+    await dataSource.initialize();
+    await runMigrations(dataSource, { lock: !embedded });
+    log(`seeding (${LARGE_KEYS.toLocaleString("en")} keys in the large tenant)...`);
+    const seeded = await seed(dataSource, String(Date.now()), LARGE_KEYS, COLD_KEYS);
+    return {
+      env: external ? { DATABASE_URL: external } : { DATA_DIR: dataDir! },
+      seeded,
+      seedSeconds: (Date.now() - started) / 1000,
+      cleanup: () => dataDir && fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
+  } finally {
+    await dataSource.destroy();
+    await embedded?.close();
+  }
+}
+
+/** The real server, in its own process, as a user runs it. */
+function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH, NODE_ENV: "production", PORT: "0", LOG_LEVEL: "info", BCRYPT_COST: "10", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout!.on("data", (chunk) => {
+      output += chunk;
+      const ready = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"Keysmith is ready"/.exec(output);
+      if (ready) resolve({ child, url: ready[1] });
+    });
+    child.once("exit", (code) => reject(new Error(`the server exited with ${code} before it was ready:\n${output}`)));
+  });
+}
+
+function headers(credential?: string): Record<string, string> {
+  return { "content-type": "application/json", ...(credential ? { authorization: `Bearer ${credential}` } : {}) };
+}
+
+async function verify(url: string, scenario: Scenario): Promise<void> {
+  const response = await fetch(url, { method: "POST", headers: headers(scenario.credential), body: scenario.body ?? scenario.bodies![0] });
+  const body = await response.json();
+  if (!scenario.expect(body)) throw new Error(`${scenario.name}: unexpected answer ${JSON.stringify(body).slice(0, 300)}`);
+}
+
+async function measure(url: string, scenario: Scenario) {
+  let next = 0;
+  const bodies = scenario.bodies;
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION_SECONDS,
+    method: "POST",
+    headers: headers(scenario.credential),
+    body: scenario.body,
+    requests: bodies ? [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }] : undefined,
+  });
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? "unknown",
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    database: process.env.DATABASE_URL ? "postgresql (DATABASE_URL)" : "embedded PGlite",
+    connections: CONNECTIONS,
+    durationSeconds: DURATION_SECONDS,
+  };
+}
+
+function table(rows: Figures[]): string {
+  const header = ["scenario", "req/s", "p50 ms", "p99 ms", "errors", "x baseline", "p99 x"];
+  const lines = rows.map((row) => [
+    row.scenario,
+    row.requestsPerSecond.toFixed(0),
+    row.p50Ms.toFixed(1),
+    row.p99Ms.toFixed(1),
+    String(row.errors),
+    row.throughputRatio.toFixed(2),
+    row.p99Ratio.toFixed(2),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
+  const format = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]) : cell.padStart(widths[column]))).join("  ");
+  return [format(header), ...lines.map(format)].join("\n");
+}
+
+async function main(): Promise<void> {
+  const database = await prepareDatabase();
+  log(`seeded in ${database.seedSeconds.toFixed(1)} s; starting the server`);
+  const server = await startServer(database.env);
+  const url = server.url;
+  try {
+    const rows: Figures[] = [];
+    const largeLabel = LARGE_KEYS >= 1_000_000 ? `${LARGE_KEYS / 1_000_000}M` : LARGE_KEYS.toLocaleString("en");
+    for (const scenario of scenarios(database.seeded, largeLabel)) {
+      await verify(url, scenario);
+      log(`${scenario.name}...`);
+      const result = await measure(url, scenario);
+      const baseline = rows[0];
+      const requestsPerSecond = result.requests.average;
+      rows.push({
+        scenario: scenario.name,
+        requestsPerSecond,
+        p50Ms: result.latency.p50,
+        p99Ms: result.latency.p99,
+        errors: result.errors + result.timeouts + result.non2xx,
+        throughputRatio: baseline ? requestsPerSecond / baseline.requestsPerSecond : 1,
+        p99Ratio: baseline ? result.latency.p99 / Math.max(baseline.p99Ms, 1) : 1,
+      });
+    }
+    const document = { machine: machine(), seedSeconds: database.seedSeconds, largeTenantKeys: LARGE_KEYS, results: rows };
+    fs.mkdirSync(".bench", { recursive: true });
+    fs.writeFileSync(path.join(".bench", "latest.json"), `${JSON.stringify(document, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n\n${table(rows)}\n`);
+  } finally {
+    server.child.kill("SIGTERM");
+    await new Promise((resolve) => server.child.once("exit", resolve));
+    database.cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
