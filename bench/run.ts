@@ -11,10 +11,16 @@ import { type Scenario, scenarios } from "./scenarios";
 import { type Seeded, seed } from "./seed";
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
+/** Unmeasured load before each scenario, so JIT warm-up and cold caches do not count. */
+const WARMUP_SECONDS = Math.max(1, Math.round(DURATION_SECONDS / 4));
 const CONNECTIONS = 50;
 const LARGE_KEYS = Number(process.env.BENCH_LARGE_KEYS ?? 1_000_000);
 const COLD_KEYS = 2_000;
 const MAIN = path.resolve(__dirname, "../src/main.js");
+/** BENCH_PROFILE=1 writes the server's CPU profile to .bench/ (open it in Chrome DevTools). */
+const PROFILE = process.env.BENCH_PROFILE === "1";
+/** BENCH_ONLY=checkKey runs only the scenarios whose name contains it (the baseline always runs). */
+const ONLY = process.env.BENCH_ONLY;
 
 interface Figures {
   scenario: string;
@@ -55,7 +61,8 @@ async function prepareDatabase(): Promise<{ env: Record<string, string>; seeded:
 
 /** The real server, in its own process, as a user runs it. */
 function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN], {
+  const profile = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(".bench")}`] : [];
+  const child = spawn(process.execPath, [...profile, MAIN], {
     env: { PATH: process.env.PATH, NODE_ENV: "production", PORT: "0", LOG_LEVEL: "info", BCRYPT_COST: "10", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -80,13 +87,13 @@ async function verify(url: string, scenario: Scenario): Promise<void> {
   if (!scenario.expect(body)) throw new Error(`${scenario.name}: unexpected answer ${JSON.stringify(body).slice(0, 300)}`);
 }
 
-async function measure(url: string, scenario: Scenario) {
+async function measure(url: string, scenario: Scenario, duration = DURATION_SECONDS) {
   let next = 0;
   const bodies = scenario.bodies;
   return autocannon({
     url,
     connections: CONNECTIONS,
-    duration: DURATION_SECONDS,
+    duration,
     method: "POST",
     headers: headers(scenario.credential),
     body: scenario.body,
@@ -130,24 +137,31 @@ async function main(): Promise<void> {
   const server = await startServer(database.env);
   const url = server.url;
   try {
-    const rows: Figures[] = [];
     const largeLabel = LARGE_KEYS >= 1_000_000 ? `${LARGE_KEYS / 1_000_000}M` : LARGE_KEYS.toLocaleString("en");
-    for (const scenario of scenarios(database.seeded, largeLabel)) {
+    const all = scenarios(database.seeded, largeLabel);
+    const [baselineScenario] = all;
+    const selected = all.filter((scenario, index) => index > 0 && (!ONLY || scenario.name.includes(ONLY)));
+    // The baseline runs first and last; its mean is what every ratio compares against, so a
+    // machine that slowed down (or sped up) during the run shows as a gap between the two.
+    const measured: Array<{ scenario: Scenario; result: Awaited<ReturnType<typeof measure>> }> = [];
+    for (const scenario of [baselineScenario, ...selected, { ...baselineScenario, name: `${baselineScenario.name}, again` }]) {
       await verify(url, scenario);
       log(`${scenario.name}...`);
-      const result = await measure(url, scenario);
-      const baseline = rows[0];
-      const requestsPerSecond = result.requests.average;
-      rows.push({
-        scenario: scenario.name,
-        requestsPerSecond,
-        p50Ms: result.latency.p50,
-        p99Ms: result.latency.p99,
-        errors: result.errors + result.timeouts + result.non2xx,
-        throughputRatio: baseline ? requestsPerSecond / baseline.requestsPerSecond : 1,
-        p99Ratio: baseline ? result.latency.p99 / Math.max(baseline.p99Ms, 1) : 1,
-      });
+      if (scenario.warmUp !== false) await measure(url, scenario, WARMUP_SECONDS);
+      measured.push({ scenario, result: await measure(url, scenario) });
     }
+    const baselines = [measured[0].result, measured[measured.length - 1].result];
+    const baselineRps = (baselines[0].requests.average + baselines[1].requests.average) / 2;
+    const baselineP99 = Math.max(1, (baselines[0].latency.p99 + baselines[1].latency.p99) / 2);
+    const rows: Figures[] = measured.map(({ scenario, result }) => ({
+      scenario: scenario.name,
+      requestsPerSecond: result.requests.average,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      errors: result.errors + result.timeouts + result.non2xx,
+      throughputRatio: result.requests.average / baselineRps,
+      p99Ratio: result.latency.p99 / baselineP99,
+    }));
     const document = { machine: machine(), seedSeconds: database.seedSeconds, largeTenantKeys: LARGE_KEYS, results: rows };
     fs.mkdirSync(".bench", { recursive: true });
     fs.writeFileSync(path.join(".bench", "latest.json"), `${JSON.stringify(document, null, 2)}\n`);

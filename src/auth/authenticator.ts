@@ -49,20 +49,17 @@ export class Authenticator {
    * attempts are budgeted per address (a known good key is never refused for its neighbours' failures).
    */
   async authenticate(credential: string, ip: string): Promise<Principal> {
-    try {
-      return await this.principalOf(credential, ip);
-    } catch (error) {
-      if (error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED) await this.limits.authenticationFailed(ip);
-      throw error;
-    }
-  }
-
-  private async principalOf(credential: string, ip: string): Promise<Principal> {
+    const failures = this.limits.failedAuthentications(ip);
     if (looksLikeJwt(credential)) {
-      if (!(await this.limits.authenticationAllowed(ip))) throw rateLimited(TOO_MANY_FAILURES);
-      return this.jwt.verify(credential);
+      if (!(await failures.open())) throw rateLimited(TOO_MANY_FAILURES);
+      try {
+        return await this.jwt.verify(credential);
+      } catch (error) {
+        if (error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED) await failures.spend();
+        throw error;
+      }
     }
-    const authentication = await this.verifier.authenticate(credential, undefined, () => this.limits.authenticationAllowed(ip));
+    const authentication = await this.verifier.authenticate(credential, undefined, failures);
     if (!authentication.ok) {
       if (authentication.code === "THROTTLED") throw rateLimited(TOO_MANY_FAILURES);
       throw unauthenticated(INVALID_API_KEY);
@@ -79,6 +76,7 @@ export class Authenticator {
       },
     );
     if (decision.code !== CheckCode.VALID && decision.code !== CheckCode.TENANT_SUSPENDED) {
+      await failures.spend();
       throw unauthenticated(INVALID_API_KEY);
     }
     this.usage.record(state.id, state.tenantId);

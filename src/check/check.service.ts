@@ -74,11 +74,9 @@ export class CheckService {
 
   private async decide(caller: string, key: string, tenantId: string | undefined, request: CheckRequest): Promise<CheckKeyResult> {
     // Typos and guesses are budgeted per (caller, client address): one busy backend is never locked out by its users.
-    const admission = () => this.limits.checksAllowed(caller, request.clientIp);
-    const authentication = await this.verifier.authenticate(key, tenantId, admission);
+    const authentication = await this.verifier.authenticate(key, tenantId, this.limits.failedChecks(caller, request.clientIp));
     if (!authentication.ok) {
       if (authentication.code === "THROTTLED") throw rateLimited("Too many failed checks for this client address; try again later");
-      await this.limits.checkFailed(caller, request.clientIp);
       return anonymous(authentication.code);
     }
     const { state } = authentication;

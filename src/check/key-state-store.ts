@@ -11,6 +11,8 @@ export interface StateCacheOptions {
   maxKeys: number;
 }
 
+const NO_SUBSCRIPTIONS: ReadonlyMap<string, SubscriptionStatus> = new Map();
+
 export const DEFAULT_STATE_CACHE: StateCacheOptions = { ttlMs: 30_000, maxKeys: 100_000 };
 
 export interface StateStoreCounters {
@@ -85,7 +87,8 @@ export class KeyStateStore {
     return status;
   }
 
-  async subscriptionStatuses(subscriptionIds: readonly string[]): Promise<Map<string, SubscriptionStatus>> {
+  async subscriptionStatuses(subscriptionIds: readonly string[]): Promise<ReadonlyMap<string, SubscriptionStatus>> {
+    if (subscriptionIds.length === 0) return NO_SUBSCRIPTIONS;
     const statuses = new Map<string, SubscriptionStatus>();
     const missing: string[] = [];
     for (const id of subscriptionIds) {

@@ -5,6 +5,7 @@ import type { SecretHasher } from "../keys/secret-hasher";
 import { CheckCode } from "./check-code";
 import type { KeyState } from "./key-state";
 import type { KeyStateStore } from "./key-state-store";
+import type { FailureBudget } from "./rate-limits";
 
 export type Authentication =
   | { ok: true; state: KeyState }
@@ -12,8 +13,7 @@ export type Authentication =
   /** The admission gate refused: too many recent failures from this source. */
   | { ok: false; code: "THROTTLED" };
 
-/** Asked before any work on a credential that is not already verified: false refuses it unexamined. */
-export type Admission = () => Promise<boolean>;
+
 
 export interface VerifierOptions {
   /** bcrypt compares allowed per lookup id per window for secrets not yet verified. */
@@ -73,27 +73,30 @@ export class KeyVerifier {
 
   /**
    * `tenantId`, when given, is the only tenant whose keys are found: others answer NOT_FOUND.
-   * `admission` is consulted for every credential not verified before, so a source over its budget
-   * of failures is refused while a holder of a known good key is never locked out.
+   * `failures` budgets this source's failed attempts: each failure spends from it, work that costs
+   * (a query, bcrypt) waits until it is open, and past it the answer is THROTTLED. A key verified
+   * before never touches it, so its holder is never locked out by a neighbour's guesses.
    */
-  async authenticate(presented: string, tenantId?: string, admission?: Admission): Promise<Authentication> {
-    const parsed = parseKey(presented);
-    const fingerprint = parsed ? createHmac("sha256", this.pepper).update(presented).digest("base64") : undefined;
-    const verifiedKeyId = fingerprint && this.verified.get(fingerprint);
+  async authenticate(presented: string, tenantId?: string, failures?: FailureBudget): Promise<Authentication> {
+    // A verified key is well-formed: the warm path needs only its fingerprint.
+    const fingerprint = createHmac("sha256", this.pepper).update(presented).digest("base64");
+    const verifiedKeyId = this.verified.get(fingerprint);
     if (verifiedKeyId) {
       this.counters.verifiedHits++;
       const state = await this.store.keyById(verifiedKeyId);
-      return state && (tenantId === undefined || state.tenantId === tenantId) ? { ok: true, state } : NOT_FOUND;
+      if (state && (tenantId === undefined || state.tenantId === tenantId)) return { ok: true, state };
+      return this.failed(NOT_FOUND, failures);
     }
-    if (admission && !(await admission())) return THROTTLED;
-    if (!parsed || !fingerprint) {
+    const parsed = parseKey(presented);
+    if (!parsed) {
       this.counters.malformed++;
-      return MALFORMED;
+      return this.failed(MALFORMED, failures);
     }
     if (this.unknownLookupIds.has(parsed.lookupId)) {
       this.counters.unknownHits++;
-      return NOT_FOUND;
+      return this.failed(NOT_FOUND, failures);
     }
+    if (failures && !(await failures.open())) return THROTTLED;
     // Concurrent cold checks of one key share one lookup and one bcrypt compare.
     const flight = `${tenantId ?? "*"}|${fingerprint}`;
     let pending = this.inFlight.get(flight);
@@ -101,7 +104,12 @@ export class KeyVerifier {
       pending = this.coldAuthenticate(parsed, fingerprint, tenantId).finally(() => this.inFlight.delete(flight));
       this.inFlight.set(flight, pending);
     }
-    return pending;
+    const result = await pending;
+    return result.ok ? result : this.failed(result, failures);
+  }
+
+  private async failed(result: Authentication, failures: FailureBudget | undefined): Promise<Authentication> {
+    return !failures || (await failures.spend()) ? result : THROTTLED;
   }
 
   private async coldAuthenticate(parsed: ParsedKey, fingerprint: string, tenantId: string | undefined): Promise<Authentication> {

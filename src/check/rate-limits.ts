@@ -3,6 +3,14 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { Logger } from "../logger";
 import type { RateLimitState } from "./check.types";
 
+/** A budget of failures for one source, consulted by the verifier. */
+export interface FailureBudget {
+  /** True while failures may still be tried: asked before work that costs (a query, bcrypt). */
+  open(): Promise<boolean>;
+  /** Records one failure; false once the budget is exceeded (the failure is then refused as RATE_LIMITED). */
+  spend(): Promise<boolean>;
+}
+
 export interface RateLimitOptions {
   /** Failed authentications per source address per minute before it is cut off. */
   failedAuthPerMinute: number;
@@ -20,7 +28,7 @@ const MINUTE = 60;
  */
 export class RateLimits {
   private readonly failedAuth: RateLimiterAbstract;
-  private readonly failedChecks: RateLimiterAbstract;
+  private readonly failedCheckLimiter: RateLimiterAbstract;
   private readonly perKey = new Map<string, RateLimiterAbstract>();
 
   private constructor(
@@ -28,7 +36,7 @@ export class RateLimits {
     private readonly redis: Redis | undefined,
   ) {
     this.failedAuth = this.limiter("auth", options.failedAuthPerMinute, MINUTE);
-    this.failedChecks = this.limiter("check", options.failedChecksPerMinute, MINUTE);
+    this.failedCheckLimiter = this.limiter("check", options.failedChecksPerMinute, MINUTE);
   }
 
   static create(redisUrl: string | undefined, options: RateLimitOptions, logger: Logger): RateLimits {
@@ -38,21 +46,14 @@ export class RateLimits {
     return new RateLimits(options, redis);
   }
 
-  /** True while the address may still try credentials. */
-  async authenticationAllowed(address: string): Promise<boolean> {
-    return (await this.remaining(this.failedAuth, address)) > 0;
+  /** Failed authentications from one source address. */
+  failedAuthentications(address: string): FailureBudget {
+    return this.budget(this.failedAuth, address);
   }
 
-  async authenticationFailed(address: string): Promise<void> {
-    await this.spend(this.failedAuth, address);
-  }
-
-  async checksAllowed(caller: string, clientIp: string | undefined): Promise<boolean> {
-    return (await this.remaining(this.failedChecks, `${caller}|${clientIp ?? "-"}`)) > 0;
-  }
-
-  async checkFailed(caller: string, clientIp: string | undefined): Promise<void> {
-    await this.spend(this.failedChecks, `${caller}|${clientIp ?? "-"}`);
+  /** Failed checks of one caller for one client address: a backend is never locked out by one user's typos. */
+  failedChecks(caller: string, clientIp: string | undefined): FailureBudget {
+    return this.budget(this.failedCheckLimiter, `${caller}|${clientIp ?? "-"}`);
   }
 
   /** Spends one unit of the key's own budget; `allowed` is false once the window's budget is gone. */
@@ -95,14 +96,21 @@ export class RateLimits {
     });
   }
 
-  private async remaining(limiter: RateLimiterAbstract, key: string): Promise<number> {
-    const result = await limiter.get(key);
-    return result ? result.remainingPoints : limiter.points;
-  }
-
-  private async spend(limiter: RateLimiterAbstract, key: string): Promise<void> {
-    await limiter.consume(key).catch((rejection: unknown) => {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-    });
+  private budget(limiter: RateLimiterAbstract, key: string): FailureBudget {
+    return {
+      async open() {
+        const result = await limiter.get(key);
+        return !result || result.remainingPoints > 0;
+      },
+      async spend() {
+        try {
+          await limiter.consume(key);
+          return true;
+        } catch (rejection) {
+          if (rejection instanceof RateLimiterRes) return false;
+          throw rejection;
+        }
+      },
+    };
   }
 }

@@ -28,6 +28,20 @@ export interface NewKey {
   rotatedFromId: string | null;
 }
 
+/** A key Keysmith issues itself (root keys, a tenant's first admin key): no expiry, bindings or limits. */
+export function administrativeKey(fields: Pick<NewKey, "tenantId" | "name" | "description" | "scopes" | "createdBy">): NewKey {
+  return {
+    ...fields,
+    externalId: null,
+    expiresAt: null,
+    subscriptionIds: [],
+    allowedCidrs: [],
+    rateLimit: null,
+    metadata: null,
+    rotatedFromId: null,
+  };
+}
+
 /** The one way a key comes to exist: createApiKey, regenerateApiKey, createTenant and root keys all use it. */
 export class KeyIssuer {
   constructor(private readonly hasher: SecretHasher) {}

@@ -6,7 +6,7 @@ import { systemCaller } from "../auth/system-caller";
 import type { Transactions } from "../db/transactions";
 import { ROOT_SCOPES } from "../scopes/reserved-scopes";
 import { PLATFORM_TENANT_ID, Tenant } from "../tenants/tenant.entity";
-import type { KeyIssuer, PreparedSecret } from "./key-issuer";
+import { type KeyIssuer, type PreparedSecret, administrativeKey } from "./key-issuer";
 
 /** Root keys: keys of the reserved platform tenant holding platform:*. */
 export class RootKeys {
@@ -55,20 +55,13 @@ export class RootKeys {
   private async insertRootKey(manager: EntityManager, name: string, caller: Caller, prepared: PreparedSecret): Promise<void> {
     const key = await this.issuer.insert(
       manager,
-      {
+      administrativeKey({
         tenantId: PLATFORM_TENANT_ID,
         name,
         description: "Platform root key",
-        externalId: null,
-        expiresAt: null,
         scopes: ROOT_SCOPES,
-        subscriptionIds: [],
-        allowedCidrs: [],
-        rateLimit: null,
-        metadata: null,
         createdBy: caller.principal.actor.id,
-        rotatedFromId: null,
-      },
+      }),
       prepared,
     );
     await this.audit.record(manager, caller, {

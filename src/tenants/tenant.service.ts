@@ -12,7 +12,7 @@ import { isUniqueViolation } from "../db/db-errors";
 import type { Transactions } from "../db/transactions";
 import type { ApiKey } from "../keys/api-key.entity";
 import { DEFAULT_KEY_PREFIX } from "../keys/key-format";
-import type { KeyIssuer } from "../keys/key-issuer";
+import { type KeyIssuer, administrativeKey } from "../keys/key-issuer";
 import { TENANT_ADMIN_SCOPES } from "../scopes/reserved-scopes";
 import { PLATFORM_TENANT_ID, PLATFORM_TENANT_SLUG, Tenant, TenantStatus } from "./tenant.entity";
 import type { CreateTenantInput, JwtIssuerInput, TenantPolicyInput, UpdateTenantInput } from "./tenant.inputs";
@@ -135,20 +135,13 @@ export class TenantService {
       await this.insertTenant(tx.manager, tenant);
       const apiKey = await this.issuer.insert(
         tx.manager,
-        {
+        administrativeKey({
           tenantId: tenant.id,
           name: "Admin key",
           description: "Created with the tenant",
-          externalId: null,
-          expiresAt: null,
           scopes: TENANT_ADMIN_SCOPES,
-          subscriptionIds: [],
-          allowedCidrs: [],
-          rateLimit: null,
-          metadata: null,
           createdBy: caller.principal.actor.id,
-          rotatedFromId: null,
-        },
+        }),
         prepared,
       );
       await this.audit.record(tx.manager, caller, {
