@@ -35,7 +35,7 @@ export enum ActorKind {
 }
 registerEnumType(ActorKind, { name: "ActorKind" });
 
-@ObjectType({ description: "Who did it." })
+@ObjectType({ simpleResolvers: true, description: "Who did it." })
 export class AuditActor {
   @Field(() => ActorKind)
   kind!: ActorKind;
@@ -47,7 +47,7 @@ export class AuditActor {
   label!: string;
 }
 
-@ObjectType({ description: "One recorded change, or one refused attempt at a change." })
+@ObjectType({ simpleResolvers: true, description: "One recorded change, or one refused attempt at a change." })
 @Entity({ name: "audit_events" })
 export class AuditEvent {
   @Field(() => ID)

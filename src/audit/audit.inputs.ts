@@ -25,7 +25,7 @@ export class AuditEventFilter {
   until?: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuditEventConnection {
   @Field(() => [AuditEvent])
   nodes!: AuditEvent[];

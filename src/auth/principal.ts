@@ -35,7 +35,7 @@ export interface Caller {
   request: RequestMeta;
 }
 
-@ObjectType("Principal", { description: "The caller, as Keysmith sees it." })
+@ObjectType("Principal", { simpleResolvers: true, description: "The caller, as Keysmith sees it." })
 export class PrincipalInfo {
   @Field(() => PrincipalKind)
   kind!: PrincipalKind;

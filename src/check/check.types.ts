@@ -32,7 +32,7 @@ export class CheckKeyInput {
   tenantId?: string | null;
 }
 
-@ObjectType({ description: "The key's own rate limit after this check." })
+@ObjectType({ simpleResolvers: true, description: "The key's own rate limit after this check." })
 export class RateLimitState {
   @Field(() => Int)
   limit!: number;
@@ -44,7 +44,7 @@ export class RateLimitState {
   resetAt!: Date;
 }
 
-@ObjectType({ description: "The decision. Key details are given only once the key proved authentic and allowed on this network." })
+@ObjectType({ simpleResolvers: true, description: "The decision. Key details are given only once the key proved authentic and allowed on this network." })
 export class CheckKeyResult {
   @Field({ description: "The key is authentic and usable (codes VALID, FORBIDDEN, UNKNOWN_SCOPE, RATE_LIMITED)." })
   valid!: boolean;

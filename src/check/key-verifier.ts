@@ -78,22 +78,22 @@ export class KeyVerifier {
    * before never touches it, so its holder is never locked out by a neighbour's guesses.
    */
   async authenticate(presented: string, tenantId?: string, failures?: FailureBudget): Promise<Authentication> {
-    // A verified key is well-formed: the warm path needs only its fingerprint.
+    const parsed = parseKey(presented);
+    if (!parsed) {
+      this.counters.malformed++;
+      return this.failed(MALFORMED, failures);
+    }
+    // An unknown lookup id cannot belong to a verified key: no fingerprint needed to refuse it.
+    if (this.unknownLookupIds.has(parsed.lookupId)) {
+      this.counters.unknownHits++;
+      return this.failed(NOT_FOUND, failures);
+    }
     const fingerprint = createHmac("sha256", this.pepper).update(presented).digest("base64");
     const verifiedKeyId = this.verified.get(fingerprint);
     if (verifiedKeyId) {
       this.counters.verifiedHits++;
       const state = await this.store.keyById(verifiedKeyId);
       if (state && (tenantId === undefined || state.tenantId === tenantId)) return { ok: true, state };
-      return this.failed(NOT_FOUND, failures);
-    }
-    const parsed = parseKey(presented);
-    if (!parsed) {
-      this.counters.malformed++;
-      return this.failed(MALFORMED, failures);
-    }
-    if (this.unknownLookupIds.has(parsed.lookupId)) {
-      this.counters.unknownHits++;
       return this.failed(NOT_FOUND, failures);
     }
     if (failures && !(await failures.open())) return THROTTLED;

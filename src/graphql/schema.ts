@@ -15,6 +15,10 @@ export const RESOLVERS = [MeResolver, TenantResolver, SubscriptionResolver, ApiK
 let built: Promise<GraphQLSchema> | undefined;
 
 /**
+ * Every object type sets `simpleResolvers`: its fields are plain properties, getters or methods,
+ * so graphql-js's default resolver serves them without type-graphql's per-field middleware wrapper
+ * (there are no field middlewares), which matters on the checkKey hot path.
+ *
  * The schema is built once per process and shared by every application instance in it: each
  * request's context carries its own instance's resolvers (container) and audit writer.
  */

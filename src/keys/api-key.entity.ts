@@ -4,7 +4,7 @@ import { Column, Entity, PrimaryColumn } from "typeorm";
 import { ApiKeyStatus, deriveStatus } from "./key-status";
 import { maskKey } from "./key-format";
 
-@ObjectType({ description: "How many checks a key may pass per window." })
+@ObjectType({ simpleResolvers: true, description: "How many checks a key may pass per window." })
 export class KeyRateLimit {
   @Field(() => Int)
   limit!: number;
@@ -15,7 +15,7 @@ export class KeyRateLimit {
 
 const bigintAsNumber = { to: (value: number) => value, from: (value: string | null) => Number(value ?? 0) };
 
-@ObjectType({ description: "An API key. Its secret is never stored or shown again after creation." })
+@ObjectType({ simpleResolvers: true, description: "An API key. Its secret is never stored or shown again after creation." })
 @Entity({ name: "api_keys" })
 export class ApiKey {
   @Field(() => ID)

@@ -234,7 +234,7 @@ export class ApiKeyOrder {
   direction!: OrderDirection;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ApiKeyConnection {
   @Field(() => [ApiKey])
   nodes!: ApiKey[];
@@ -251,7 +251,7 @@ export class ApiKeyConnection {
   }
 }
 
-@ObjectType({ description: "The dashboard widgets of a key page. Statuses are derived at query time." })
+@ObjectType({ simpleResolvers: true, description: "The dashboard widgets of a key page. Statuses are derived at query time." })
 export class ApiKeyStats {
   @Field(() => Int)
   total!: number;
@@ -272,31 +272,31 @@ export class ApiKeyStats {
   revoked!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class UpdateApiKeyPayload {
   @Field(() => ApiKey)
   apiKey!: ApiKey;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class EnableApiKeyPayload {
   @Field(() => ApiKey)
   apiKey!: ApiKey;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DisableApiKeyPayload {
   @Field(() => ApiKey)
   apiKey!: ApiKey;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RevokeApiKeyPayload {
   @Field(() => ApiKey)
   apiKey!: ApiKey;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RegenerateApiKeyPayload {
   @Field(() => ApiKey, { description: "The new key; the old one links to it through rotatedToId." })
   apiKey!: ApiKey;

@@ -1,7 +1,7 @@
 import { Field, ObjectType } from "type-graphql";
 import { ApiKey } from "./api-key.entity";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CreateApiKeyPayload {
   @Field(() => ApiKey)
   apiKey!: ApiKey;

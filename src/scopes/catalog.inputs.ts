@@ -35,7 +35,7 @@ export class DefineNamespaceInput {
   operations!: ScopeOperationInput[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DefineNamespacePayload {
   @Field(() => ScopeNamespace)
   namespace!: ScopeNamespace;

@@ -8,7 +8,7 @@ export enum ScopeAccess {
 }
 registerEnumType(ScopeAccess, { name: "ScopeAccess" });
 
-@ObjectType({ description: "An operation of a namespace; `ns:read` covers the READ ones." })
+@ObjectType({ simpleResolvers: true, description: "An operation of a namespace; `ns:read` covers the READ ones." })
 export class ScopeOperation {
   @Field()
   name!: string;
@@ -17,7 +17,7 @@ export class ScopeOperation {
   access!: Access;
 }
 
-@ObjectType({ description: "A namespace of the scope catalog: one API surface and its operations." })
+@ObjectType({ simpleResolvers: true, description: "A namespace of the scope catalog: one API surface and its operations." })
 @Entity({ name: "scope_namespaces" })
 export class ScopeNamespace {
   @Field(() => ID)

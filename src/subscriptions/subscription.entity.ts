@@ -11,7 +11,7 @@ registerEnumType(SubscriptionStatus, {
   valuesConfig: { CANCELLED: { description: "Final: a cancelled subscription cannot be reactivated." } },
 });
 
-@ObjectType({ description: "A product or plan a tenant subscribed to; keys may be bound to it." })
+@ObjectType({ simpleResolvers: true, description: "A product or plan a tenant subscribed to; keys may be bound to it." })
 @Entity({ name: "subscriptions" })
 export class Subscription {
   @Field(() => ID)

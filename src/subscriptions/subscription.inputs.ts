@@ -61,25 +61,25 @@ export class SetSubscriptionStatusInput {
   status!: SubscriptionStatus;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CreateSubscriptionPayload {
   @Field(() => Subscription)
   subscription!: Subscription;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class UpdateSubscriptionPayload {
   @Field(() => Subscription)
   subscription!: Subscription;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SetSubscriptionStatusPayload {
   @Field(() => Subscription)
   subscription!: Subscription;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SubscriptionConnection {
   @Field(() => [Subscription])
   nodes!: Subscription[];

@@ -18,7 +18,7 @@ registerEnumType(JwtAlgorithm, { name: "JwtAlgorithm" });
 export const PLATFORM_TENANT_ID = "00000000-0000-7000-8000-000000000001";
 export const PLATFORM_TENANT_SLUG = "platform";
 
-@ObjectType({ description: "Rules every key of the tenant must follow." })
+@ObjectType({ simpleResolvers: true, description: "Rules every key of the tenant must follow." })
 export class TenantPolicy {
   @Field(() => Int, { description: "The longest lifetime a key may have, in days." })
   maxTtlDays!: number;
@@ -33,7 +33,7 @@ export class TenantPolicy {
   wildcardMaxTtlDays!: number;
 }
 
-@ObjectType({ description: "The tenant's identity provider, whose JWTs are accepted as tenant principals." })
+@ObjectType({ simpleResolvers: true, description: "The tenant's identity provider, whose JWTs are accepted as tenant principals." })
 export class JwtIssuerSettings {
   @Field({ description: "The `iss` claim; it selects the tenant." })
   issuer!: string;
@@ -54,7 +54,7 @@ export class JwtIssuerSettings {
   scopeClaim!: string;
 }
 
-@ObjectType({ description: "An organisation using the platform." })
+@ObjectType({ simpleResolvers: true, description: "An organisation using the platform." })
 @Entity({ name: "tenants" })
 export class Tenant {
   @Field(() => ID)

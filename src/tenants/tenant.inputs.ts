@@ -133,7 +133,7 @@ export class ResumeTenantInput {
   id!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CreateTenantPayload {
   @Field(() => Tenant)
   tenant!: Tenant;
@@ -142,25 +142,25 @@ export class CreateTenantPayload {
   adminKey!: CreateApiKeyPayload;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class UpdateTenantPayload {
   @Field(() => Tenant)
   tenant!: Tenant;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SuspendTenantPayload {
   @Field(() => Tenant)
   tenant!: Tenant;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ResumeTenantPayload {
   @Field(() => Tenant)
   tenant!: Tenant;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class TenantConnection {
   @Field(() => [Tenant])
   nodes!: Tenant[];
