@@ -190,6 +190,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT: Apollo's own handlers would stop it mid-shutdown and hang the exit.
+    stopOnTerminationSignals: false,
     formatError,
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: MAX_TOKENS },

@@ -70,9 +70,29 @@ describe("configuration errors", () => {
 });
 
 describe("graceful shutdown", () => {
+  it("exits 0 on SIGTERM after serving a request, in production mode (the shutdown deadline would exit 1)", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "keysmith-idle-stop-"));
+    const server = await startServerProcess({ DATA_DIR: dataDir, NODE_ENV: "production", BCRYPT_COST: "10" });
+    try {
+      const rootKey = ROOT_KEY_LINE.exec(server.stdout())![1];
+      const response = await fetch(`${server.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${rootKey}`, connection: "close" },
+        body: JSON.stringify({ query: "{ me { kind } }" }),
+      });
+      expect((await response.json()).data.me.kind).toBe("ROOT");
+      expect(await server.stop("SIGTERM")).toBe(0);
+      expect(server.stdout()).not.toContain("shutdown deadline passed");
+    } finally {
+      await server.stop("SIGKILL");
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("finishes 100 requests in flight on SIGTERM, flushes usage, and exits 0", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "keysmith-sigterm-"));
-    const server = await startServerProcess({ DATA_DIR: dataDir, BCRYPT_COST: "10" });
+    // Production mode, as deployed (outside tests Apollo would otherwise install signal handlers of its own).
+    const server = await startServerProcess({ DATA_DIR: dataDir, BCRYPT_COST: "10", NODE_ENV: "production" });
     try {
       const rootKey = ROOT_KEY_LINE.exec(server.stdout())![1];
       const root = graphqlClient(`${server.url}/graphql`, rootKey);
