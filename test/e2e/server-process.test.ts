@@ -80,7 +80,8 @@ describe("graceful shutdown", () => {
         headers: { "content-type": "application/json", authorization: `Bearer ${rootKey}`, connection: "close" },
         body: JSON.stringify({ query: "{ me { kind } }" }),
       });
-      expect((await response.json()).data.me.kind).toBe("ROOT");
+      const body = (await response.json()) as { data: { me: { kind: string } } };
+      expect(body.data.me.kind).toBe("ROOT");
       expect(await server.stop("SIGTERM")).toBe(0);
       expect(server.stdout()).not.toContain("shutdown deadline passed");
     } finally {

@@ -1,17 +1,8 @@
-import { checksum } from "../../src/keys/key-format";
+import { unknownKey, withWrongSecret } from "../support/forged-keys";
 import { createTenant } from "../support/factories";
 import { type TestApp, startTestApp } from "../support/test-app";
 
 const ME = `{ me { kind tenantId keyId scopes } }`;
-
-/** The same key with one character of its secret changed and the checksum recomputed: well-formed, wrong secret. */
-function withWrongSecret(key: string): string {
-  const unsigned = key.slice(0, -6);
-  const position = unsigned.length - 5;
-  const swapped = unsigned[position] === "A" ? "B" : "A";
-  const tampered = unsigned.slice(0, position) + swapped + unsigned.slice(position + 1);
-  return tampered + checksum(tampered);
-}
 
 describe("authentication", () => {
   let sut: TestApp;
@@ -37,10 +28,7 @@ describe("authentication", () => {
 
   it("answers malformed, unknown and wrong-secret keys alike: UNAUTHENTICATED, HTTP 401, one message", async () => {
     const tenant = await createTenant(sut.root);
-    const unknown = (() => {
-      const unsigned = `ks_${"Z".repeat(44)}`;
-      return unsigned + checksum(unsigned);
-    })();
+    const unknown = unknownKey("auth");
     const presented = ["ks_garbage", tenant.adminKey.slice(0, -1) + (tenant.adminKey.endsWith("a") ? "b" : "a"), unknown, withWrongSecret(tenant.adminKey)];
     const results = await Promise.all(presented.map((key) => sut.client.as(key).request(ME)));
     for (const result of results) {

@@ -1,4 +1,4 @@
-import { checksum } from "../../src/keys/key-format";
+import { unknownKey, withWrongSecret } from "../support/forged-keys";
 import { createSubscription, createTenant, type TenantFixture } from "../support/factories";
 import { DISABLE_KEY, REGENERATE_KEY, REVOKE_KEY, UPDATE_KEY, createKey } from "../support/key-operations";
 import { type TestApp, startTestApp } from "../support/test-app";
@@ -98,10 +98,8 @@ describe("checkKey", () => {
 
     it("NOT_FOUND for an unknown key, a wrong secret and another tenant's key, with no details", async () => {
       const key = await createKey(tenant.admin);
-      const unsigned = `ks_${"Q".repeat(44)}`;
-      const unknown = unsigned + checksum(unsigned);
-      const wrongSecretBody = key.secret.slice(0, 20) + (key.secret[20] === "Z" ? "Y" : "Z") + key.secret.slice(21, -6);
-      const wrongSecret = wrongSecretBody + checksum(wrongSecretBody);
+      const unknown = unknownKey("check");
+      const wrongSecret = withWrongSecret(key.secret);
       const other = await createTenant(sut.root);
       const othersKey = await createKey(other.admin);
       for (const presented of [unknown, wrongSecret, othersKey.secret]) {

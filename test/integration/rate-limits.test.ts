@@ -1,5 +1,5 @@
 import net from "node:net";
-import { checksum } from "../../src/keys/key-format";
+import { unknownKey } from "../support/forged-keys";
 import { createTenant, type TenantFixture } from "../support/factories";
 import { createKey } from "../support/key-operations";
 import { type TestApp, startTestApp } from "../support/test-app";
@@ -8,10 +8,7 @@ const CHECK = `query ($input: CheckKeyInput!) { checkKey(input: $input) { code v
 const ME = `{ me { keyId } }`;
 const PRODUCTION_BUDGETS = { failedAuthPerMinute: 30, failedChecksPerMinute: 100 };
 
-const wrongKey = (index: number) => {
-  const unsigned = `ks_${String(index).padStart(12, "x")}${"w".repeat(32)}`;
-  return unsigned + checksum(unsigned);
-};
+const wrongKey = (index: number) => unknownKey(index);
 
 describe("rate limits", () => {
   let sut: TestApp;

@@ -1,0 +1,20 @@
+import { checksum } from "../../src/keys/key-format";
+
+/** A well-formed key (valid checksum) whose lookup id exists nowhere; `seed` makes distinct ones. */
+export function unknownKey(seed: number | string = 0, prefix = "ks"): string {
+  const unsigned = `${prefix}_${String(seed).padStart(12, "x").slice(-12)}${"w".repeat(32)}`;
+  return unsigned + checksum(unsigned);
+}
+
+/**
+ * The same key with one character of its secret changed and the checksum recomputed: well-formed,
+ * same lookup id, wrong secret. Each `variant` (below 200) gives a different one.
+ */
+export function withWrongSecret(key: string, variant = 0): string {
+  const unsigned = key.slice(0, -6);
+  const position = unsigned.length - 5 - Math.floor(variant / 10);
+  const replacement = "ABCDEFGHIJ"[variant % 10];
+  const swapped = unsigned[position] === replacement ? "Z" : replacement;
+  const tampered = unsigned.slice(0, position) + swapped + unsigned.slice(position + 1);
+  return tampered + checksum(tampered);
+}
