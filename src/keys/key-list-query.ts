@@ -1,6 +1,5 @@
 import type { SelectQueryBuilder } from "typeorm";
 import { badInput } from "../common/errors";
-
 import { cursorId, decodeCursor } from "../common/pagination";
 import type { ApiKey } from "./api-key.entity";
 import { ApiKeyOrderField, ApiKeyStatusFilter, OrderDirection } from "./api-key.inputs";
