@@ -56,4 +56,35 @@ describe("authentication", () => {
     const { me } = await tenant.admin.ok(ME);
     expect(me).toEqual({ kind: "TENANT", tenantId: tenant.id, keyId: tenant.adminKeyId, scopes: ["keys:*"] });
   });
+
+  it("holds a key used as a credential to its own allowlist, against the request's address", async () => {
+    const tenant = await createTenant(sut.root);
+    const create = `mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`;
+    const local = (await tenant.admin.ok(create, { input: { name: "local", scopes: ["keys:list"], allowedCidrs: ["LOCAL_ONLY"] } })).createApiKey.secret;
+    const office = (await tenant.admin.ok(create, { input: { name: "office", scopes: ["keys:list"], allowedCidrs: ["203.0.113.0/24"] } })).createApiKey.secret;
+    expect((await sut.client.as(local).ok(ME)).me.tenantId).toBe(tenant.id);
+    const refused = await sut.client.as(office).request(ME);
+    expect(refused.errors?.[0]).toMatchObject({ message: "Invalid API key", extensions: { code: "UNAUTHENTICATED" } });
+  });
+});
+
+describe("authentication behind a trusted proxy", () => {
+  let sut: TestApp;
+  beforeAll(async () => {
+    sut = await startTestApp({ config: { trustedProxies: ["127.0.0.1", "::1"] } });
+  });
+  afterAll(() => sut.close());
+
+  it("takes the client's address from X-Forwarded-For only because the proxy is trusted", async () => {
+    const tenant = await createTenant(sut.root);
+    const office = (
+      await tenant.admin.ok(`mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`, {
+        input: { name: "office", scopes: ["keys:list"], allowedCidrs: ["203.0.113.0/24"] },
+      })
+    ).createApiKey.secret;
+    const fromOffice = await sut.client.as(office).request(ME, {}, { "x-forwarded-for": "203.0.113.9" });
+    expect(fromOffice.data?.me.tenantId).toBe(tenant.id);
+    const fromElsewhere = await sut.client.as(office).request(ME, {}, { "x-forwarded-for": "198.51.100.1" });
+    expect(fromElsewhere.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+  });
 });
