@@ -29,6 +29,7 @@ import { APOLLO_SANDBOX_ORIGINS, createHttpServer } from "./graphql/http-server"
 import { keysmithSchema } from "./graphql/schema";
 import { ApiKeyResolver } from "./keys/api-key.resolver";
 import { KeyIssuer } from "./keys/key-issuer";
+import { KeyQueries } from "./keys/key-queries.service";
 import { KeysService } from "./keys/keys.service";
 import { RootKeys } from "./keys/root-keys";
 import { BcryptHasher, type SecretHasher } from "./keys/secret-hasher";
@@ -40,6 +41,7 @@ import { CatalogService } from "./scopes/catalog.service";
 import { SubscriptionResolver } from "./subscriptions/subscription.resolver";
 import { SubscriptionService } from "./subscriptions/subscription.service";
 import { TenantResolver } from "./tenants/tenant.resolver";
+import { TenantPolicies } from "./tenants/tenant-policies";
 import { TenantService } from "./tenants/tenant.service";
 
 export interface AppOptions {
@@ -91,6 +93,7 @@ export interface Services {
   tenants: TenantService;
   subscriptions: SubscriptionService;
   keys: KeysService;
+  keyQueries: KeyQueries;
   checks: CheckService;
   rootKeys: RootKeys;
   store: KeyStateStore;
@@ -112,6 +115,7 @@ export function createServices(options: AppOptions, dataSource: DataSource, bus:
   const verifier = new KeyVerifier(store, hasher, options.verifier ?? DEFAULT_VERIFIER_OPTIONS);
   const usage = new UsageRecorder(dataSource, logger, options.usageFlushMs);
   const jwt = new JwtVerifier(dataSource, bus);
+  const tenantPolicies = new TenantPolicies(dataSource, bus);
   const limits = RateLimits.create(config.redisUrl, options.rateLimits ?? DEFAULT_RATE_LIMITS, logger);
   return {
     bus,
@@ -119,7 +123,8 @@ export function createServices(options: AppOptions, dataSource: DataSource, bus:
     catalog,
     tenants: new TenantService(dataSource, transactions, issuer, audit),
     subscriptions: new SubscriptionService(dataSource, transactions, catalog, audit),
-    keys: new KeysService(dataSource, transactions, issuer, catalog, audit, bus),
+    keys: new KeysService(transactions, issuer, catalog, audit, tenantPolicies),
+    keyQueries: new KeyQueries(dataSource, tenantPolicies, bus),
     checks: new CheckService(verifier, store, catalog, usage, limits, observeCheck),
     rootKeys: new RootKeys(dataSource, transactions, issuer, audit),
     store,
@@ -135,7 +140,7 @@ function resolverContainer(services: Services) {
     [MeResolver, new MeResolver()],
     [TenantResolver, new TenantResolver(services.tenants)],
     [SubscriptionResolver, new SubscriptionResolver(services.subscriptions)],
-    [ApiKeyResolver, new ApiKeyResolver(services.keys)],
+    [ApiKeyResolver, new ApiKeyResolver(services.keys, services.keyQueries)],
     [AuditResolver, new AuditResolver(services.audit)],
     [CheckResolver, new CheckResolver(services.checks)],
     [CatalogResolver, new CatalogResolver(services.catalog)],

@@ -22,14 +22,18 @@ import {
   UpdateApiKeyPayload,
 } from "./api-key.inputs";
 import { CreateApiKeyPayload } from "./api-key.payloads";
+import type { KeyQueries } from "./key-queries.service";
 import type { KeysService } from "./keys.service";
 
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
-  constructor(private readonly keys: KeysService) {}
+  constructor(
+    private readonly keys: KeysService,
+    private readonly queries: KeyQueries,
+  ) {}
 
   private ownerOf(context: RequestContext, input: KeyByIdInput): Promise<string> {
-    return tenantIdForObject(callerOf(context).principal, input.tenantId, () => this.keys.tenantIdOf(input.id));
+    return tenantIdForObject(callerOf(context).principal, input.tenantId, () => this.queries.tenantIdOf(input.id));
   }
 
   @Authorized(KeysScope.LIST)
@@ -39,7 +43,7 @@ export class ApiKeyResolver {
     @Arg("id", () => ID) id: string,
     @Arg("tenantId", () => ID, { nullable: true }) tenantId?: string,
   ): Promise<ApiKey> {
-    return this.keys.get(await this.ownerOf(context, { id, tenantId }), id);
+    return this.queries.get(await this.ownerOf(context, { id, tenantId }), id);
   }
 
   @Authorized(KeysScope.LIST)
@@ -52,14 +56,14 @@ export class ApiKeyResolver {
     @Arg("first", () => Int, { nullable: true, description: "At most 100; default 20." }) first?: number,
     @Arg("after", { nullable: true }) after?: string,
   ): Promise<ApiKeyConnection> {
-    const page = await this.keys.list(actingTenantId(callerOf(context).principal, tenantId), filter, orderBy, first, after);
+    const page = await this.queries.list(actingTenantId(callerOf(context).principal, tenantId), filter, orderBy, first, after);
     return Object.assign(new ApiKeyConnection(), page);
   }
 
   @Authorized(KeysScope.LIST)
   @Query(() => ApiKeyStats, { description: "Counts by status, for dashboards." })
   apiKeyStats(@Ctx() context: RequestContext, @Arg("tenantId", () => ID, { nullable: true }) tenantId?: string): Promise<ApiKeyStats> {
-    return this.keys.stats(actingTenantId(callerOf(context).principal, tenantId));
+    return this.queries.stats(actingTenantId(callerOf(context).principal, tenantId));
   }
 
   @Authorized(KeysScope.CREATE)
