@@ -17,8 +17,10 @@ export const MAX_REQUIRED_SCOPES = 50;
 /** Observes every decision (metrics); never on the decision's own path. */
 export type CheckObserver = (code: CheckCode) => void;
 
+const unique = (scopes: readonly string[]): string[] => [...new Set(scopes)];
 
-function anonymous(code: CheckCode): CheckKeyResult {
+/** An answer about a key that did not prove itself: nothing about it, every requirement missing. */
+function anonymous(code: CheckCode, request: CheckRequest): CheckKeyResult {
   return {
     valid: false,
     allowed: false,
@@ -31,10 +33,16 @@ function anonymous(code: CheckCode): CheckKeyResult {
     expiresAt: null,
     grants: [],
     matchedScopes: [],
-    missingScopes: [],
+    missingScopes: unique(request.scopes),
     subscriptionIds: [],
     rateLimit: null,
   };
+}
+
+/** Root checks any tenant's keys unless it names one; a tenant principal checks its own tenant's. */
+function checkedTenantId(principal: Principal, requested: string | null | undefined): string | undefined {
+  if (principal.kind !== PrincipalKind.ROOT) return actingTenantId(principal, requested);
+  return requested == null ? undefined : requireUuid(requested, "tenantId");
 }
 
 /** checkKey: the decision tenants' backends ask for on every request (DESIGN.md, checkKey). */
@@ -50,13 +58,7 @@ export class CheckService {
 
   async check(principal: Principal, input: CheckKeyInput): Promise<CheckKeyResult> {
     const request = this.request(input);
-    const tenantId =
-      principal.kind === PrincipalKind.ROOT
-        ? input.tenantId == null
-          ? undefined
-          : requireUuid(input.tenantId, "tenantId")
-        : actingTenantId(principal, input.tenantId);
-    const result = await this.decide(principal.actor.id, input.key, tenantId, request);
+    const result = await this.decide(principal.actor.id, input.key, checkedTenantId(principal, input.tenantId), request);
     this.observe(result.code);
     return result;
   }
@@ -77,11 +79,11 @@ export class CheckService {
     const authentication = await this.verifier.authenticate(key, tenantId, this.limits.failedChecks(caller, request.clientIp));
     if (!authentication.ok) {
       if (authentication.code === "THROTTLED") throw rateLimited("Too many failed checks for this client address; try again later");
-      return anonymous(authentication.code);
+      return anonymous(authentication.code, request);
     }
     const { state } = authentication;
     // Right after the secret: outside the allowlist nothing about the key is revealed.
-    if (!ipAllowed(state, request.clientIp)) return anonymous(CheckCode.IP_NOT_ALLOWED);
+    if (!ipAllowed(state, request.clientIp)) return anonymous(CheckCode.IP_NOT_ALLOWED, request);
     const [tenantStatus, subscriptionStatuses, catalog] = await Promise.all([
       this.store.tenantStatus(state.tenantId),
       this.store.subscriptionStatuses(state.subscriptionIds),
@@ -109,7 +111,7 @@ export class CheckService {
       expiresAt: state.expiresAt === null ? null : new Date(state.expiresAt),
       grants: state.scopes,
       matchedScopes: decision.scopes?.matchedScopes ?? [],
-      missingScopes: decision.scopes?.missingScopes ?? request.scopes.filter((scope, index) => request.scopes.indexOf(scope) === index),
+      missingScopes: decision.scopes?.missingScopes ?? unique(request.scopes),
       subscriptionIds: state.subscriptionIds,
       rateLimit,
     };

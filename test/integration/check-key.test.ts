@@ -103,7 +103,16 @@ describe("checkKey", () => {
       const other = await createTenant(sut.root);
       const othersKey = await createKey(other.admin);
       for (const presented of [unknown, wrongSecret, othersKey.secret]) {
-        expect(await check({ key: presented })).toMatchObject({ valid: false, code: "NOT_FOUND", keyId: null, tenantId: null, name: null });
+        expect(await check({ key: presented, scopes: ["messaging:read", "messaging:read"] })).toMatchObject({
+          valid: false,
+          code: "NOT_FOUND",
+          keyId: null,
+          tenantId: null,
+          name: null,
+          grants: [],
+          matchedScopes: [],
+          missingScopes: ["messaging:read"],
+        });
       }
     });
 
