@@ -44,6 +44,9 @@ const AUDITED_FIELDS = [
   "rotatedToId",
 ] as const;
 
+/** UUIDs compare case-insensitively: lower-case first, then drop repeats (null clears the list). */
+const distinctIds = (ids: readonly string[] | null | undefined): string[] => [...new Set((ids ?? []).map((id) => id.toLowerCase()))];
+
 const snapshot = (key: ApiKey): ApiKey => Object.assign(new ApiKey(), key, { scopes: [...key.scopes], subscriptionIds: [...key.subscriptionIds] });
 
 /** The key lifecycle: create, edit, enable, disable, revoke, regenerate (reads are in KeyQueries). */
@@ -64,7 +67,7 @@ export class KeysService {
     if (expiresAt === null && tenant.requireExpiry) throw badInput("expiresAt", "is required by the tenant's policy");
     const scopes = this.grantable(catalog, input.scopes ?? [], [], caller);
     assertWildcardExpiry(scopes, expiresAt, tenant, now);
-    const subscriptionIds = [...new Set(input.subscriptionIds ?? [])].map((id) => id.toLowerCase());
+    const subscriptionIds = distinctIds(input.subscriptionIds);
     const spec = {
       tenantId,
       name: requiredText(input.name, "name", 100),
@@ -107,7 +110,7 @@ export class KeysService {
       const expiresAt = resolveExpiry(input, tenant, now);
       if (expiresAt !== undefined) key.expiresAt = expiresAt;
       if (input.scopes !== undefined) key.scopes = this.grantable(catalog, input.scopes ?? [], key.scopes, caller);
-      if (input.subscriptionIds !== undefined) key.subscriptionIds = [...new Set(input.subscriptionIds ?? [])].map((id) => id.toLowerCase());
+      if (input.subscriptionIds !== undefined) key.subscriptionIds = distinctIds(input.subscriptionIds);
       if (input.allowedCidrs !== undefined) key.allowedCidrs = validateCidrs(input.allowedCidrs ?? []);
       if (input.rateLimit !== undefined) {
         key.rateLimitLimit = input.rateLimit?.limit ?? null;

@@ -80,6 +80,13 @@ describe("key lifecycle", () => {
       expect(text).not.toContain(created.secret.slice(-40));
     });
 
+    it("binds a subscription named twice, in either letter case, once", async () => {
+      const tenant = await createTenant(sut.root);
+      const subscription = await createSubscription(sut.root, tenant.id);
+      const created = await createKey(tenant.admin, { subscriptionIds: [subscription.id, subscription.id.toUpperCase()] });
+      expect(created.apiKey.subscriptionIds).toEqual([subscription.id]);
+    });
+
     it("creates a working credential bound to active subscriptions", async () => {
       const tenant = await createTenant(sut.root);
       const subscription = await createSubscription(sut.root, tenant.id);
