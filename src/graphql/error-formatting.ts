@@ -4,7 +4,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { type GraphQLFormattedError, GraphQLError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import type { ValidationError } from "class-validator";
-import { DomainError, ErrorCode } from "../common/errors";
+import { DomainError, ErrorCode, serviceUnavailable } from "../common/errors";
 import { isDatabaseUnavailable } from "../db/db-errors";
 import type { Logger } from "../logger";
 import type { RequestContext } from "./context";
@@ -86,7 +86,7 @@ export function formatError(formatted: GraphQLFormattedError, thrown: unknown): 
     };
   }
   if (isDatabaseUnavailable(original)) {
-    return { message: "The database is unreachable; try again shortly", extensions: { code: ErrorCode.SERVICE_UNAVAILABLE }, ...path };
+    return { ...domainError(serviceUnavailable()), ...path };
   }
   const { message } = formatted;
   const tooComplex = [isTokenLimitMessage, isValidationAborted, isIntrospectionTooDeep].some((matches) => matches(message));

@@ -7,7 +7,7 @@ import type { AuditService } from "../audit/audit.service";
 import type { Authenticator } from "../auth/authenticator";
 import { readCredential } from "../auth/authenticator";
 import type { Principal } from "../auth/principal";
-import { DomainError, ErrorCode } from "../common/errors";
+import { DomainError, ErrorCode, serviceUnavailable } from "../common/errors";
 import { isDatabaseUnavailable } from "../db/db-errors";
 import type { Logger } from "../logger";
 import { clientAddress } from "./client-address";
@@ -185,11 +185,9 @@ export function createHttpServer(deps: HttpServerDependencies): http.Server {
       if (error instanceof BodyTooLarge) {
         return sendError(response, 413, "PAYLOAD_TOO_LARGE", `The body exceeds ${MAX_BODY_BYTES} bytes`, requestId);
       }
-      if (error instanceof DomainError) {
-        return sendError(response, STATUS_OF[error.code] ?? 400, error.code, error.message, requestId);
-      }
-      if (isDatabaseUnavailable(error)) {
-        return sendError(response, 503, ErrorCode.SERVICE_UNAVAILABLE, "The database is unreachable; try again shortly", requestId);
+      const refusal = isDatabaseUnavailable(error) ? serviceUnavailable() : error;
+      if (refusal instanceof DomainError) {
+        return sendError(response, STATUS_OF[refusal.code] ?? 400, refusal.code, refusal.message, requestId);
       }
       deps.logger.error({ err: error, requestId }, "request failed");
       sendError(response, 500, "INTERNAL_SERVER_ERROR", `Internal server error (request id ${requestId})`, requestId);
