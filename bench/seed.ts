@@ -1,7 +1,7 @@
 import bcrypt from "bcrypt";
 import type { DataSource } from "typeorm";
 import { newId } from "../src/common/ids";
-import { BASE62_ALPHABET, checksum, randomBase62 } from "../src/keys/key-format";
+import { BASE62_ALPHABET, checksum, randomBase62 } from "../src/core/key-format";
 
 export interface Principal {
   tenantId: string;

@@ -2,15 +2,15 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import type { DataSource } from "typeorm";
-import { EMBEDDED_POOL_SIZE, createServices } from "./app";
-import { InProcessInvalidationBus } from "./check/invalidation-bus";
+import { EMBEDDED_POOL_SIZE, createServices } from "./app/app";
+import { InProcessInvalidationBus } from "./db/invalidation-bus";
 import { type Config, ConfigError, loadConfig } from "./config";
 import { DataDirLockedError } from "./db/data-dir-lock";
 import { createDataSource } from "./db/data-source";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./db/embedded-postgres";
 import { runMigrations } from "./db/migrate";
 import { keysmithSchema, printKeysmithSchema } from "./graphql/schema";
-import { createLogger } from "./logger";
+import { createLogger } from "./common/logger";
 
 const USAGE = `usage: node dist/src/cli.js <command>
   migrate                 apply pending migrations

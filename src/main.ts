@@ -1,9 +1,9 @@
 import "reflect-metadata";
-import { type App, startApp } from "./app";
+import { type App, startApp } from "./app/app";
 import { ConfigError, loadConfig } from "./config";
 import { DataDirLockedError } from "./db/data-dir-lock";
-import { isDatabaseUnavailable } from "./db/db-errors";
-import { createLogger } from "./logger";
+import { isDatabaseUnavailable } from "./common/database-errors";
+import { createLogger } from "./common/logger";
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 

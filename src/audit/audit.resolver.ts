@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from "type-graphql";
-import { actingTenantId } from "../auth/tenant-access";
-import { type RequestContext, callerOf } from "../graphql/context";
-import { KeysScope } from "../scopes/reserved-scopes";
+import { actingTenantId } from "../principals/tenant-access";
+import { type RequestContext, callerOf } from "../principals/request-context";
+import { KeysScope } from "../core/reserved-scopes";
 import { AuditEvent } from "./audit-event.entity";
 import { AuditEventConnection, AuditEventFilter } from "./audit.inputs";
 import type { AuditService } from "./audit.service";

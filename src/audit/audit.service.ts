@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from "typeorm";
-import type { Caller } from "../auth/principal";
+import type { Caller } from "../principals/principal";
 import { newId } from "../common/ids";
 import { cursorDate, cursorId, decodeCursor, pageSize, toPage } from "../common/pagination";
 import { insertRow } from "../db/transactions";
-import type { Logger } from "../logger";
+import type { Logger } from "../common/logger";
 import type { Changes } from "./audit-changes";
 import { type AuditAction, AuditEvent, AuditOutcome } from "./audit-event.entity";
 

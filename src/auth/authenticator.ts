@@ -1,15 +1,15 @@
 import { ActorKind } from "../audit/audit-event.entity";
-import { CheckCode } from "../check/check-code";
-import { decide } from "../check/check-decision";
+import { CheckCode } from "../core/check-code";
+import { decide } from "../core/check-decision";
 import type { KeyState } from "../check/key-state";
 import type { KeyStateStore } from "../check/key-state-store";
 import type { KeyVerifier } from "../check/key-verifier";
 import type { RateLimits } from "../check/rate-limits";
 import type { UsageRecorder } from "../check/usage-recorder";
-import type { CatalogView } from "../scopes/scope-evaluator";
+import type { CatalogView } from "../core/scope-evaluator";
 import { DomainError, ErrorCode, rateLimited, unauthenticated } from "../common/errors";
 import type { JwtVerifier } from "./jwt-verifier";
-import { type Principal, PrincipalKind } from "./principal";
+import { type Principal, PrincipalKind } from "../principals/principal";
 
 /** One message for every refused credential, so a caller learns nothing about why. */
 export const INVALID_API_KEY = "Invalid API key";

@@ -2,13 +2,13 @@ import { type KeyObject, createPublicKey } from "node:crypto";
 import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import type { DataSource } from "typeorm";
 import { ActorKind } from "../audit/audit-event.entity";
-import type { InvalidationBus } from "../check/invalidation-bus";
+import type { InvalidationBus } from "../db/invalidation-bus";
 import { BoundedCache } from "../common/bounded-cache";
 import { unauthenticated } from "../common/errors";
-import { GrantSet } from "../scopes/scope-evaluator";
+import { GrantSet } from "../core/scope-evaluator";
 import { Tenant, TenantStatus } from "../tenants/tenant.entity";
 import { INVALID_TOKEN } from "./authenticator";
-import { type Principal, PrincipalKind } from "./principal";
+import { type Principal, PrincipalKind } from "../principals/principal";
 
 
 interface IssuerEntry {

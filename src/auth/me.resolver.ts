@@ -1,6 +1,6 @@
 import { Authorized, Ctx, Query, Resolver } from "type-graphql";
-import { callerOf, type RequestContext } from "../graphql/context";
-import { PrincipalInfo } from "./principal";
+import { callerOf, type RequestContext } from "../principals/request-context";
+import { PrincipalInfo } from "../principals/principal";
 
 @Resolver()
 export class MeResolver {

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Query, Resolver } from "type-graphql";
-import { type RequestContext, callerOf } from "../graphql/context";
-import { KeysScope } from "../scopes/reserved-scopes";
+import { type RequestContext, callerOf } from "../principals/request-context";
+import { KeysScope } from "../core/reserved-scopes";
 import type { CheckService } from "./check.service";
 import { CheckKeyInput, CheckKeyResult } from "./check.types";
 

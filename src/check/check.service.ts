@@ -1,11 +1,11 @@
 import { isIP } from "node:net";
-import { type Principal, PrincipalKind } from "../auth/principal";
-import { actingTenantId } from "../auth/tenant-access";
+import { type Principal, PrincipalKind } from "../principals/principal";
+import { actingTenantId } from "../principals/tenant-access";
 import { badInput, rateLimited } from "../common/errors";
 import { requireUuid } from "../common/ids";
 import type { CatalogService } from "../scopes/catalog.service";
-import { CheckCode, VALID_KEY_CODES } from "./check-code";
-import { type CheckRequest, decide, ipAllowed } from "./check-decision";
+import { CheckCode, VALID_KEY_CODES } from "../core/check-code";
+import { type CheckRequest, decide, ipAllowed } from "../core/check-decision";
 import type { CheckKeyInput, CheckKeyResult, RateLimitState } from "./check.types";
 import type { KeyStateStore } from "./key-state-store";
 import type { KeyVerifier } from "./key-verifier";

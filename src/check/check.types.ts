@@ -1,6 +1,6 @@
 import { GraphQLJSONObject } from "graphql-scalars";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { CheckCode } from "./check-code";
+import { CheckCode } from "../core/check-code";
 
 export enum CheckMode {
   ALL = "ALL",

@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import { BoundedCache } from "../common/bounded-cache";
 import type { SubscriptionStatus } from "../subscriptions/subscription.entity";
 import type { TenantStatus } from "../tenants/tenant.entity";
-import type { InvalidationBus } from "./invalidation-bus";
+import type { InvalidationBus } from "../db/invalidation-bus";
 import { type KeyState, type KeyStateRow, keyStateQuery, toKeyState } from "./key-state";
 
 export interface StateCacheOptions {

@@ -1,7 +1,7 @@
 import type { BlockList } from "node:net";
 import { buildBlockList } from "../common/network";
-import { GrantSet } from "../scopes/scope-evaluator";
-import { ROOT_SCOPES } from "../scopes/reserved-scopes";
+import { GrantSet } from "../core/scope-evaluator";
+import { ROOT_SCOPES } from "../core/reserved-scopes";
 import { PLATFORM_TENANT_ID } from "../tenants/tenant.entity";
 
 /** What a check needs to know of a key, cached by key id. Never leaves the process. */

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { BoundedCache } from "../common/bounded-cache";
-import { type ParsedKey, parseKey } from "../keys/key-format";
+import { type ParsedKey, parseKey } from "../core/key-format";
 import type { SecretHasher } from "../keys/secret-hasher";
-import { CheckCode } from "./check-code";
+import { CheckCode } from "../core/check-code";
 import type { KeyState } from "./key-state";
 import type { KeyStateStore } from "./key-state-store";
 import type { FailureBudget } from "./rate-limits";

@@ -1,6 +1,6 @@
 import Redis from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import type { Logger } from "../logger";
+import type { Logger } from "../common/logger";
 import type { RateLimitState } from "./check.types";
 
 /** A budget of failures for one source, consulted by the verifier. */

@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import type { Logger } from "../logger";
+import type { Logger } from "../common/logger";
 
 interface PendingUsage {
   tenantId: string;

@@ -1,5 +1,5 @@
 import type { Logger as TypeOrmLogger } from "typeorm";
-import type { Logger } from "../logger";
+import type { Logger } from "../common/logger";
 
 /**
  * TypeORM's logger: counts every statement sent (metrics, and the proof in tests that a path runs

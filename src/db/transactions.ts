@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
-import type { Invalidation, InvalidationBus } from "../check/invalidation-bus";
+import type { Invalidation, InvalidationBus } from "./invalidation-bus";
 
 /** One unit of work. Every statement goes through `manager`: the embedded database runs one transaction at a time. */
 export interface Transaction {

@@ -1,11 +1,11 @@
 import type { AuthCheckerFn } from "type-graphql";
 import { MUTATION_ACTIONS } from "../audit/mutation-actions";
-import { PrincipalKind, type Principal } from "../auth/principal";
+import { PrincipalKind, type Principal } from "../principals/principal";
 import { forbidden, unauthenticated } from "../common/errors";
 import { isUuid } from "../common/ids";
-import { RESERVED_CATALOG, KeysScope, PLATFORM_MANAGE } from "../scopes/reserved-scopes";
-import { evaluateScopes } from "../scopes/scope-evaluator";
-import { callerOf, type RequestContext } from "./context";
+import { RESERVED_CATALOG, KeysScope, PLATFORM_MANAGE } from "../core/reserved-scopes";
+import { evaluateScopes } from "../core/scope-evaluator";
+import { callerOf, type RequestContext } from "../principals/request-context";
 
 /** Whether the principal may perform an operation requiring all of `scopes` (DESIGN.md, Management API). */
 export function mayPerform(principal: Principal, scopes: readonly string[]): boolean {

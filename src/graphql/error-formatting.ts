@@ -5,9 +5,9 @@ import { type GraphQLFormattedError, GraphQLError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import type { ValidationError } from "class-validator";
 import { DomainError, ErrorCode, serviceUnavailable } from "../common/errors";
-import { isDatabaseUnavailable } from "../db/db-errors";
-import type { Logger } from "../logger";
-import type { RequestContext } from "./context";
+import { isDatabaseUnavailable } from "../common/database-errors";
+import type { Logger } from "../common/logger";
+import type { RequestContext } from "../principals/request-context";
 import { QUERY_TOO_COMPLEX, QUERY_TOO_COMPLEX_MESSAGE, isIntrospectionTooDeep, isTokenLimitMessage, isValidationAborted } from "./query-limits";
 
 export const INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR";

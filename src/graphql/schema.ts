@@ -8,7 +8,7 @@ import { ApiKeyResolver } from "../keys/api-key.resolver";
 import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
 import { TenantResolver } from "../tenants/tenant.resolver";
 import { authChecker } from "./auth-checker";
-import type { RequestContext } from "./context";
+import type { RequestContext } from "../principals/request-context";
 
 export const RESOLVERS = [MeResolver, TenantResolver, SubscriptionResolver, ApiKeyResolver, AuditResolver, CheckResolver, CatalogResolver] as const;
 

@@ -4,7 +4,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-gr
 import { PageInfo } from "../common/pagination";
 import { NotBlank } from "../common/validation";
 import { ApiKey } from "./api-key.entity";
-import { MAX_CIDRS } from "./key-rules";
+import { MAX_CIDRS } from "../core/key-rules";
 
 export const MAX_GRANTS = 200;
 export const MAX_SUBSCRIPTIONS = 50;

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
-import { actingTenantId, tenantIdForObject } from "../auth/tenant-access";
-import { type RequestContext, callerOf } from "../graphql/context";
-import { KeysScope } from "../scopes/reserved-scopes";
+import { actingTenantId, tenantIdForObject } from "../principals/tenant-access";
+import { type RequestContext, callerOf } from "../principals/request-context";
+import { KeysScope } from "../core/reserved-scopes";
 import { ApiKey } from "./api-key.entity";
 import {
   ApiKeyConnection,

@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { newId } from "../common/ids";
 import { insertRow } from "../db/transactions";
 import { ApiKey } from "./api-key.entity";
-import { type GeneratedKey, generateKey } from "./key-format";
+import { type GeneratedKey, generateKey } from "../core/key-format";
 import { KeySubscription } from "./key-subscription.entity";
 import { PermissionGrant } from "./permission-grant.entity";
 import type { SecretHasher } from "./secret-hasher";

@@ -3,8 +3,8 @@ import { badInput } from "../common/errors";
 import { cursorId, decodeCursor } from "../common/pagination";
 import type { ApiKey } from "./api-key.entity";
 import { ApiKeyOrderField, ApiKeyStatusFilter, OrderDirection } from "./api-key.inputs";
-import { DAY_MS } from "./key-rules";
-import { parseKey } from "./key-format";
+import { DAY_MS } from "../core/key-rules";
+import { parseKey } from "../core/key-format";
 
 /** SQL for each derived status, against `k` and the parameters :now and :soon. */
 export const STATUS_SQL: Record<Exclude<ApiKeyStatusFilter, ApiKeyStatusFilter.ALL>, string> = {

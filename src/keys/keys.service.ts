@@ -2,14 +2,14 @@ import type { EntityManager } from "typeorm";
 import { type Changes, creationChanges, diffChanges } from "../audit/audit-changes";
 import { AuditAction } from "../audit/audit-event.entity";
 import type { AuditService } from "../audit/audit.service";
-import { type Caller, PrincipalKind } from "../auth/principal";
+import { type Caller, PrincipalKind } from "../principals/principal";
 import { badInput, conflict, forbidden, notFound } from "../common/errors";
 import { requireUuid } from "../common/ids";
 import { optionalText, requiredText } from "../common/validation";
 import type { Transaction, Transactions } from "../db/transactions";
 import type { CatalogService } from "../scopes/catalog.service";
-import { firstEscalation, firstGrantOutsideCeiling, validateGrants } from "../scopes/grant-validation";
-import type { CatalogView } from "../scopes/scope-evaluator";
+import { firstEscalation, firstGrantOutsideCeiling, validateGrants } from "../core/grant-validation";
+import type { CatalogView } from "../core/scope-evaluator";
 import { Subscription, SubscriptionStatus } from "../subscriptions/subscription.entity";
 import type { TenantPolicies } from "../tenants/tenant-policies";
 import { ApiKey } from "./api-key.entity";
@@ -21,8 +21,8 @@ import {
   validateCidrs,
   validateGracePeriod,
   validateMetadata,
-} from "./key-rules";
-import { ApiKeyStatus, deriveStatus } from "./key-status";
+} from "../core/key-rules";
+import { ApiKeyStatus, deriveStatus } from "../core/key-status";
 import { KeySubscription } from "./key-subscription.entity";
 import { PermissionGrant } from "./permission-grant.entity";
 

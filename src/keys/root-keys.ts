@@ -1,10 +1,10 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { AuditAction } from "../audit/audit-event.entity";
 import type { AuditService } from "../audit/audit.service";
-import type { Caller } from "../auth/principal";
-import { systemCaller } from "../auth/system-caller";
+import type { Caller } from "../principals/principal";
+import { systemCaller } from "../principals/system-caller";
 import type { Transactions } from "../db/transactions";
-import { ROOT_SCOPES } from "../scopes/reserved-scopes";
+import { ROOT_SCOPES } from "../core/reserved-scopes";
 import { PLATFORM_TENANT_ID, Tenant } from "../tenants/tenant.entity";
 import { type KeyIssuer, type PreparedSecret, administrativeKey } from "./key-issuer";
 

@@ -1,9 +1,9 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
-import { actingTenantId } from "../auth/tenant-access";
-import { type RequestContext, callerOf } from "../graphql/context";
+import { actingTenantId } from "../principals/tenant-access";
+import { type RequestContext, callerOf } from "../principals/request-context";
 import { DefineNamespaceInput, DefineNamespacePayload } from "./catalog.inputs";
 import type { CatalogService } from "./catalog.service";
-import { KeysScope } from "./reserved-scopes";
+import { KeysScope } from "../core/reserved-scopes";
 import { ScopeNamespace } from "./scope-namespace.entity";
 
 @Resolver(() => ScopeNamespace)

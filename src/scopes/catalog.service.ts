@@ -2,15 +2,15 @@ import type { DataSource, EntityManager } from "typeorm";
 import { diffChanges } from "../audit/audit-changes";
 import { AuditAction } from "../audit/audit-event.entity";
 import type { AuditService } from "../audit/audit.service";
-import type { Caller } from "../auth/principal";
-import type { InvalidationBus } from "../check/invalidation-bus";
+import type { Caller } from "../principals/principal";
+import type { InvalidationBus } from "../db/invalidation-bus";
 import { badInput, conflict } from "../common/errors";
 import { newId } from "../common/ids";
-import { isUniqueViolation } from "../db/db-errors";
+import { isUniqueViolation } from "../common/database-errors";
 import type { Transactions } from "../db/transactions";
 import { PLATFORM_TENANT_ID } from "../tenants/tenant.entity";
-import type { CatalogView } from "./scope-evaluator";
-import { type Access, RESERVED_NAMESPACES, isNamespaceName, isOperationName } from "./scope-grammar";
+import type { CatalogView } from "../core/scope-evaluator";
+import { type Access, RESERVED_NAMESPACES, isNamespaceName, isOperationName } from "../core/scope-grammar";
 import { ScopeNamespace } from "./scope-namespace.entity";
 
 export interface NamespaceDefinition {

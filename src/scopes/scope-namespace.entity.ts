@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
-import type { Access } from "./scope-grammar";
+import type { Access } from "../core/scope-grammar";
 
 export enum ScopeAccess {
   READ = "READ",

@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import type { InvalidationBus } from "../check/invalidation-bus";
+import type { InvalidationBus } from "../db/invalidation-bus";
 import { BoundedCache } from "../common/bounded-cache";
 import { notFound } from "../common/errors";
 import { Tenant } from "./tenant.entity";

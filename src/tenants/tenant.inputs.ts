@@ -3,7 +3,7 @@ import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { PageInfo } from "../common/pagination";
 import { NotBlank } from "../common/validation";
 import { CreateApiKeyPayload } from "../keys/api-key.payloads";
-import { KEY_PREFIX_PATTERN } from "../keys/key-format";
+import { KEY_PREFIX_PATTERN } from "../core/key-format";
 import { JwtAlgorithm, Tenant } from "./tenant.entity";
 
 export const TENANT_SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
-import { type RequestContext, callerOf } from "../graphql/context";
-import { PLATFORM_MANAGE } from "../scopes/reserved-scopes";
+import { type RequestContext, callerOf } from "../principals/request-context";
+import { PLATFORM_MANAGE } from "../core/reserved-scopes";
 import { Tenant } from "./tenant.entity";
 import {
   CreateTenantInput,

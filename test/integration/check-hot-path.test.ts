@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { KeyStateStore } from "../../src/check/key-state-store";
-import { parseKey } from "../../src/keys/key-format";
+import { parseKey } from "../../src/core/key-format";
 import { unknownKey, withWrongSecret } from "../support/forged-keys";
 import { createTenant, type TenantFixture } from "../support/factories";
 import { REVOKE_KEY, createKey } from "../support/key-operations";

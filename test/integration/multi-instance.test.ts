@@ -1,4 +1,4 @@
-import type { PostgresInvalidationBus } from "../../src/check/invalidation-bus";
+import type { PostgresInvalidationBus } from "../../src/db/invalidation-bus";
 import { createTenant, type TenantFixture } from "../support/factories";
 import { DISABLE_KEY, REVOKE_KEY, UPDATE_KEY, createKey } from "../support/key-operations";
 import { type TestApp, startTestApp } from "../support/test-app";

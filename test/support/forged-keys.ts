@@ -1,4 +1,4 @@
-import { checksum } from "../../src/keys/key-format";
+import { checksum } from "../../src/core/key-format";
 
 /** A well-formed key (valid checksum) whose lookup id exists nowhere; `seed` makes distinct ones. */
 export function unknownKey(seed: number | string = 0, prefix = "ks"): string {

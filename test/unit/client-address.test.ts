@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { buildBlockList } from "../../src/common/network";
-import { clientAddress } from "../../src/graphql/client-address";
+import { clientAddress } from "../../src/http/client-address";
 
 /** Just what clientAddress reads of a request: the peer address and the headers. */
 function request(remoteAddress: string | undefined, forwardedFor?: string | string[]): IncomingMessage {

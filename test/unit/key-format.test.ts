@@ -9,7 +9,7 @@ import {
   maskKey,
   parseKey,
   randomBase62,
-} from "../../src/keys/key-format";
+} from "../../src/core/key-format";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 

@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { createLogger, redactSecrets } from "../../src/logger";
+import { createLogger, redactSecrets } from "../../src/common/logger";
 
 const KEY = "ks_4bXq9ZsLmN2pR7tVwY1cD3fG5hJ8kLzPqRsTuVwXyZ0123456789ab";
 const REDACTED = "[redacted]";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { type CatalogView, type CheckMode, type ScopeDecision, GrantSet, evaluateScopes } from "../../src/scopes/scope-evaluator";
-import type { Access } from "../../src/scopes/scope-grammar";
+import { type CatalogView, type CheckMode, type ScopeDecision, GrantSet, evaluateScopes } from "../../src/core/scope-evaluator";
+import type { Access } from "../../src/core/scope-grammar";
 
 /**
  * An independent model of DESIGN.md "Scopes": for a required scope, list the grants that would

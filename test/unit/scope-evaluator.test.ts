@@ -5,9 +5,9 @@ import {
   evaluateScopes,
   isGrantCovered,
   isGrantInCatalog,
-} from "../../src/scopes/scope-evaluator";
-import { type Access, RESERVED_NAMESPACES, parseGrant, parseRequirement } from "../../src/scopes/scope-grammar";
-import { RESERVED_CATALOG } from "../../src/scopes/reserved-scopes";
+} from "../../src/core/scope-evaluator";
+import { type Access, RESERVED_NAMESPACES, parseGrant, parseRequirement } from "../../src/core/scope-grammar";
+import { RESERVED_CATALOG } from "../../src/core/reserved-scopes";
 
 const namespace = (operations: Record<string, Access>): ReadonlyMap<string, Access> => new Map(Object.entries(operations));
 

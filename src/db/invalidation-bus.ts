@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { Client } from "pg";
 import type { EntityManager } from "typeorm";
-import type { Logger } from "../logger";
+import type { Logger } from "../common/logger";
 
 /** What a committed change makes stale in the caches of every instance. */
 export type Invalidation =

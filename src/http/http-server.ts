@@ -6,12 +6,12 @@ import type { ContainerType } from "type-graphql";
 import type { AuditService } from "../audit/audit.service";
 import type { Authenticator } from "../auth/authenticator";
 import { readCredential } from "../auth/authenticator";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../principals/principal";
 import { DomainError, ErrorCode, serviceUnavailable } from "../common/errors";
-import { isDatabaseUnavailable } from "../db/db-errors";
-import type { Logger } from "../logger";
+import { isDatabaseUnavailable } from "../common/database-errors";
+import type { Logger } from "../common/logger";
 import { clientAddress } from "./client-address";
-import type { RequestContext } from "./context";
+import type { RequestContext } from "../principals/request-context";
 
 export const MAX_BODY_BYTES = 100 * 1024;
 export const APOLLO_SANDBOX_ORIGINS = ["https://studio.apollographql.com", "https://sandbox.embed.apollographql.com"];

@@ -1,11 +1,11 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { DataSource } from "typeorm";
-import type { CheckCode } from "./check/check-code";
-import type { KeyStateStore } from "./check/key-state-store";
-import type { KeyVerifier } from "./check/key-verifier";
-import type { QueryLog } from "./db/query-log";
-import type { RequestContext } from "./graphql/context";
+import type { CheckCode } from "../core/check-code";
+import type { KeyStateStore } from "../check/key-state-store";
+import type { KeyVerifier } from "../check/key-verifier";
+import type { QueryLog } from "../db/query-log";
+import type { RequestContext } from "../principals/request-context";
 
 interface PoolStats {
   totalCount: number;

@@ -1,6 +1,6 @@
 import type { ContainerType } from "type-graphql";
 import type { AuditService } from "../audit/audit.service";
-import type { Caller, Principal, RequestMeta } from "../auth/principal";
+import type { Caller, Principal, RequestMeta } from "./principal";
 import { unauthenticated } from "../common/errors";
 
 /** Per request: who is calling, from where, and the application instance serving it. */

@@ -1,9 +1,9 @@
 import { addressAllowed } from "../common/network";
-import { type CheckMode, type CatalogView, type ScopeDecision, evaluateScopes } from "../scopes/scope-evaluator";
+import { type CheckMode, type CatalogView, type ScopeDecision, evaluateScopes } from "./scope-evaluator";
 import { SubscriptionStatus } from "../subscriptions/subscription.entity";
 import { TenantStatus } from "../tenants/tenant.entity";
 import { CheckCode } from "./check-code";
-import type { KeyState } from "./key-state";
+import type { KeyState } from "../check/key-state";
 
 export interface CheckRequest {
   scopes: readonly string[];

@@ -1,6 +1,6 @@
 import { ActorKind } from "../audit/audit-event.entity";
-import { GrantSet } from "../scopes/scope-evaluator";
-import { ROOT_SCOPES } from "../scopes/reserved-scopes";
+import { GrantSet } from "../core/scope-evaluator";
+import { ROOT_SCOPES } from "../core/reserved-scopes";
 import { PLATFORM_TENANT_ID } from "../tenants/tenant.entity";
 import { type Caller, PrincipalKind } from "./principal";
 

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { ActorKind } from "../audit/audit-event.entity";
-import type { GrantSet } from "../scopes/scope-evaluator";
+import type { GrantSet } from "../core/scope-evaluator";
 
 export enum PrincipalKind {
   ROOT = "ROOT",
