@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { type App, startApp } from "./app/app";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig } from "./app/config";
 import { DataDirLockedError } from "./db/data-dir-lock";
 import { isDatabaseUnavailable } from "./common/database-errors";
 import { createLogger } from "./common/logger";

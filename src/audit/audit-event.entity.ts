@@ -1,6 +1,7 @@
 import { GraphQLJSONObject } from "graphql-scalars";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
+import { ActorKind } from "../principals/principal";
 
 export enum AuditAction {
   TENANT_CREATED = "TENANT_CREATED",
@@ -27,12 +28,6 @@ export enum AuditOutcome {
 }
 registerEnumType(AuditOutcome, { name: "AuditOutcome" });
 
-export enum ActorKind {
-  ROOT = "ROOT",
-  TENANT_KEY = "TENANT_KEY",
-  TENANT_JWT = "TENANT_JWT",
-  SYSTEM = "SYSTEM",
-}
 registerEnumType(ActorKind, { name: "ActorKind" });
 
 @ObjectType({ simpleResolvers: true, description: "Who did it." })

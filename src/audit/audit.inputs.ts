@@ -1,7 +1,6 @@
 import { IsOptional, IsUUID, MaxLength } from "class-validator";
-import { Field, ID, InputType, ObjectType } from "type-graphql";
-import { PageInfo } from "../common/pagination";
-import { AuditAction, AuditEvent } from "./audit-event.entity";
+import { Field, ID, InputType } from "type-graphql";
+import { AuditAction } from "./audit-event.entity";
 
 @InputType()
 export class AuditEventFilter {
@@ -23,13 +22,4 @@ export class AuditEventFilter {
 
   @Field(() => Date, { nullable: true, description: "Exclusive." })
   until?: Date;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class AuditEventConnection {
-  @Field(() => [AuditEvent])
-  nodes!: AuditEvent[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
 }

@@ -3,7 +3,8 @@ import { actingTenantId } from "../principals/tenant-access";
 import { type RequestContext, callerOf } from "../principals/request-context";
 import { KeysScope } from "../core/reserved-scopes";
 import { AuditEvent } from "./audit-event.entity";
-import { AuditEventConnection, AuditEventFilter } from "./audit.inputs";
+import { AuditEventFilter } from "./audit.inputs";
+import { AuditEventConnection } from "./audit.types";
 import type { AuditService } from "./audit.service";
 
 @Resolver(() => AuditEvent)

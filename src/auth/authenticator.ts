@@ -1,7 +1,6 @@
-import { ActorKind } from "../audit/audit-event.entity";
 import { CheckCode } from "../core/check-code";
 import { decide } from "../core/check-decision";
-import type { KeyState } from "../check/key-state";
+import type { KeyState } from "../core/key-state";
 import type { KeyStateStore } from "../check/key-state-store";
 import type { KeyVerifier } from "../check/key-verifier";
 import type { RateLimits } from "../check/rate-limits";
@@ -9,11 +8,10 @@ import type { UsageRecorder } from "../check/usage-recorder";
 import type { CatalogView } from "../core/scope-evaluator";
 import { DomainError, ErrorCode, rateLimited, unauthenticated } from "../common/errors";
 import type { JwtVerifier } from "./jwt-verifier";
-import { type Principal, PrincipalKind } from "../principals/principal";
+import { ActorKind, type Principal, PrincipalKind } from "../principals/principal";
 
 /** One message for every refused credential, so a caller learns nothing about why. */
 export const INVALID_API_KEY = "Invalid API key";
-export const INVALID_TOKEN = "Invalid token";
 const TOO_MANY_FAILURES = "Too many failed authentications from this address; try again later";
 
 /** Authentication requires no scopes, so it consults no catalog. */

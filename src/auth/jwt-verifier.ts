@@ -1,15 +1,17 @@
 import { type KeyObject, createPublicKey } from "node:crypto";
 import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import type { DataSource } from "typeorm";
-import { ActorKind } from "../audit/audit-event.entity";
-import type { InvalidationBus } from "../db/invalidation-bus";
-import { BoundedCache } from "../common/bounded-cache";
+import { EVERY_ENTRY, type InvalidationBus, keepCoherent } from "../db/invalidation-bus";
+import { GuardedCache } from "../common/guarded-cache";
 import { unauthenticated } from "../common/errors";
 import { GrantSet } from "../core/scope-evaluator";
-import { Tenant, TenantStatus } from "../tenants/tenant.entity";
-import { INVALID_TOKEN } from "./authenticator";
-import { type Principal, PrincipalKind } from "../principals/principal";
+import { TenantStatus } from "../core/tenancy";
+import { Tenant } from "../tenants/tenant.entity";
+import { ActorKind, type Principal, PrincipalKind } from "../principals/principal";
 
+
+/** One message for every refused token, so a caller learns nothing about why. */
+export const INVALID_TOKEN = "Invalid token";
 
 interface IssuerEntry {
   tenantId: string;
@@ -35,16 +37,14 @@ export function scopesFromClaim(payload: JWTPayload, claim: string): string[] {
  */
 export class JwtVerifier {
   /** Bounded: the issuer comes from an unverified token, so anyone can make up new ones. */
-  private readonly issuers = new BoundedCache<string, IssuerEntry | null>(1_000, 60_000);
+  private readonly issuers = new GuardedCache<string, IssuerEntry | null>({ maxEntries: 1_000 });
 
   constructor(
     private readonly dataSource: DataSource,
     bus: InvalidationBus,
   ) {
-    bus.onInvalidation((invalidation) => {
-      if (invalidation.kind === "tenant") this.issuers.clear();
-    });
-    bus.onHealthChange(() => this.issuers.clear());
+    // Entries are keyed by issuer, not tenant: any tenant change may move an issuer.
+    keepCoherent(bus, this.issuers, (invalidation) => (invalidation.kind === "tenant" ? EVERY_ENTRY : undefined));
   }
 
   async verify(token: string): Promise<Principal> {
@@ -83,12 +83,11 @@ export class JwtVerifier {
   }
 
   private async issuer(issuer: string): Promise<IssuerEntry | null> {
-    const cached = this.issuers.get(issuer);
-    if (cached !== undefined) return cached;
-    const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ jwtIssuerUrl: issuer });
-    const entry = tenant ? toEntry(tenant) : null;
-    this.issuers.set(issuer, entry);
-    return entry;
+    const entry = await this.issuers.getOrLoad(issuer, async () => {
+      const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ jwtIssuerUrl: issuer });
+      return tenant ? toEntry(tenant) : null;
+    });
+    return entry ?? null;
   }
 }
 

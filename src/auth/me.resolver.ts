@@ -1,6 +1,6 @@
 import { Authorized, Ctx, Query, Resolver } from "type-graphql";
 import { callerOf, type RequestContext } from "../principals/request-context";
-import { PrincipalInfo } from "../principals/principal";
+import { PrincipalInfo } from "./principal-info";
 
 @Resolver()
 export class MeResolver {

@@ -1,14 +1,26 @@
 import { GraphQLJSONObject } from "graphql-scalars";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { CheckCode } from "../core/check-code";
+import { CheckMode } from "../core/scope-evaluator";
 
-export enum CheckMode {
-  ALL = "ALL",
-  ANY = "ANY",
-}
 registerEnumType(CheckMode, {
   name: "CheckMode",
   valuesConfig: { ALL: { description: "Every required scope must be granted." }, ANY: { description: "At least one." } },
+});
+registerEnumType(CheckCode, {
+  name: "CheckCode",
+  valuesConfig: {
+    VALID: { description: "Authentic, usable, and the required scopes are satisfied." },
+    MALFORMED: { description: "Wrong format or checksum: rejected with no database or bcrypt work." },
+    NOT_FOUND: { description: "Unknown key, wrong secret, or a key of another tenant." },
+    IP_NOT_ALLOWED: { description: "The client address is outside the key's allowlist (or was not given)." },
+    TENANT_SUSPENDED: { description: "The key's tenant is suspended." },
+    SUBSCRIPTION_INACTIVE: { description: "The subscription checked against (or every bound one) is not ACTIVE." },
+    SUBSCRIPTION_MISMATCH: { description: "The key is not bound to the given subscription." },
+    UNKNOWN_SCOPE: { description: "A required scope is not in the catalog: never allowed." },
+    FORBIDDEN: { description: "Valid key, but the required scopes are not granted." },
+    RATE_LIMITED: { description: "Valid key over its own rate limit." },
+  },
 });
 
 @InputType({ description: "Validated by hand: checkKey never throws for a bad key, and this is the hot path." })

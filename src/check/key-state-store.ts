@@ -1,9 +1,9 @@
 import type { DataSource } from "typeorm";
-import { BoundedCache } from "../common/bounded-cache";
-import type { SubscriptionStatus } from "../subscriptions/subscription.entity";
-import type { TenantStatus } from "../tenants/tenant.entity";
-import type { InvalidationBus } from "../db/invalidation-bus";
-import { type KeyState, type KeyStateRow, keyStateQuery, toKeyState } from "./key-state";
+import { CACHE_TTL_MS, GuardedCache } from "../common/guarded-cache";
+import type { KeyState } from "../core/key-state";
+import type { SubscriptionStatus, TenantStatus } from "../core/tenancy";
+import { type InvalidationBus, keepCoherent } from "../db/invalidation-bus";
+import { type KeyStateRow, keyStateQuery, toKeyState } from "./key-state-query";
 
 export interface StateCacheOptions {
   /** Fallback bound on staleness should an invalidation ever be missed. */
@@ -13,7 +13,7 @@ export interface StateCacheOptions {
 
 const NO_SUBSCRIPTIONS: ReadonlyMap<string, SubscriptionStatus> = new Map();
 
-export const DEFAULT_STATE_CACHE: StateCacheOptions = { ttlMs: 30_000, maxKeys: 100_000 };
+export const DEFAULT_STATE_CACHE: StateCacheOptions = { ttlMs: CACHE_TTL_MS, maxKeys: 100_000 };
 
 export interface StateStoreCounters {
   keyLoads: number;
@@ -22,41 +22,32 @@ export interface StateStoreCounters {
 }
 
 /**
- * Key, tenant and subscription state, cached by id and invalidated by the bus. A fill that raced
- * an invalidation (the epoch moved while it read) is returned once and never cached, so a lookup
- * that started before a revocation cannot put the revoked key back. While the bus is unhealthy,
- * invalidations may be lost: the caches are flushed and bypassed until it recovers.
+ * Key, tenant and subscription state, cached by id and kept coherent by the invalidation bus.
+ * While the bus is unhealthy invalidations may be lost: the caches are flushed and bypassed until
+ * it recovers.
  */
 export class KeyStateStore {
-  private readonly keys: BoundedCache<string, KeyState>;
-  private readonly tenants: BoundedCache<string, TenantStatus>;
-  private readonly subscriptions: BoundedCache<string, SubscriptionStatus>;
-  private epoch = 0;
+  private readonly keys: GuardedCache<string, KeyState>;
+  private readonly tenants: GuardedCache<string, TenantStatus>;
+  private readonly subscriptions: GuardedCache<string, SubscriptionStatus>;
   readonly counters: StateStoreCounters = { keyLoads: 0, tenantLoads: 0, subscriptionLoads: 0 };
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly bus: InvalidationBus,
+    bus: InvalidationBus,
     options: StateCacheOptions = DEFAULT_STATE_CACHE,
   ) {
-    this.keys = new BoundedCache(options.maxKeys, options.ttlMs);
-    this.tenants = new BoundedCache(10_000, options.ttlMs);
-    this.subscriptions = new BoundedCache(100_000, options.ttlMs);
-    bus.onInvalidation((invalidation) => {
-      this.epoch++;
-      if (invalidation.kind === "key") this.keys.delete(invalidation.keyId);
-      else if (invalidation.kind === "tenant") this.tenants.delete(invalidation.tenantId);
-      else if (invalidation.kind === "subscription") this.subscriptions.delete(invalidation.subscriptionId);
-    });
-    bus.onHealthChange(() => this.flush());
+    const enabled = () => bus.healthy;
+    this.keys = new GuardedCache({ maxEntries: options.maxKeys, ttlMs: options.ttlMs, enabled });
+    this.tenants = new GuardedCache({ maxEntries: 10_000, ttlMs: options.ttlMs, enabled });
+    this.subscriptions = new GuardedCache({ maxEntries: 100_000, ttlMs: options.ttlMs, enabled });
+    keepCoherent(bus, this.keys, (invalidation) => (invalidation.kind === "key" ? invalidation.keyId : undefined));
+    keepCoherent(bus, this.tenants, (invalidation) => (invalidation.kind === "tenant" ? invalidation.tenantId : undefined));
+    keepCoherent(bus, this.subscriptions, (invalidation) => (invalidation.kind === "subscription" ? invalidation.subscriptionId : undefined));
   }
 
-  private get caching(): boolean {
-    return this.bus.healthy;
-  }
-
+  /** Drops every cached state (tests use it to start cold). */
   flush(): void {
-    this.epoch++;
     this.keys.clear();
     this.tenants.clear();
     this.subscriptions.clear();
@@ -69,22 +60,15 @@ export class KeyStateStore {
 
   /** The warm path: state of a key already verified, by id. */
   async keyById(keyId: string): Promise<KeyState | undefined> {
-    if (this.caching) {
-      const cached = this.keys.get(keyId);
-      if (cached) return cached;
-    }
-    return this.loadKey("id", keyId);
+    return this.keys.get(keyId) ?? this.loadKey("id", keyId);
   }
 
   async tenantStatus(tenantId: string): Promise<TenantStatus | undefined> {
-    const cached = this.caching ? this.tenants.get(tenantId) : undefined;
-    if (cached) return cached;
-    const epoch = this.epoch;
-    this.counters.tenantLoads++;
-    const rows: Array<{ status: TenantStatus }> = await this.dataSource.query("SELECT status FROM tenants WHERE id = $1", [tenantId]);
-    const status = rows[0]?.status;
-    if (status && this.caching && epoch === this.epoch) this.tenants.set(tenantId, status);
-    return status;
+    return this.tenants.getOrLoad(tenantId, async () => {
+      this.counters.tenantLoads++;
+      const rows: Array<{ status: TenantStatus }> = await this.dataSource.query("SELECT status FROM tenants WHERE id = $1", [tenantId]);
+      return rows[0]?.status;
+    });
   }
 
   async subscriptionStatuses(subscriptionIds: readonly string[]): Promise<ReadonlyMap<string, SubscriptionStatus>> {
@@ -92,12 +76,12 @@ export class KeyStateStore {
     const statuses = new Map<string, SubscriptionStatus>();
     const missing: string[] = [];
     for (const id of subscriptionIds) {
-      const cached = this.caching ? this.subscriptions.get(id) : undefined;
+      const cached = this.subscriptions.get(id);
       if (cached) statuses.set(id, cached);
       else missing.push(id);
     }
     if (missing.length === 0) return statuses;
-    const epoch = this.epoch;
+    const store = this.subscriptions.beginFill();
     this.counters.subscriptionLoads++;
     const rows: Array<{ id: string; status: SubscriptionStatus }> = await this.dataSource.query(
       "SELECT id::text AS id, status FROM subscriptions WHERE id = ANY($1::uuid[])",
@@ -105,18 +89,18 @@ export class KeyStateStore {
     );
     for (const row of rows) {
       statuses.set(row.id, row.status);
-      if (this.caching && epoch === this.epoch) this.subscriptions.set(row.id, row.status);
+      store(row.id, row.status);
     }
     return statuses;
   }
 
   private async loadKey(by: "lookup_id" | "id", value: string): Promise<KeyState | undefined> {
-    const epoch = this.epoch;
+    const store = this.keys.beginFill();
     this.counters.keyLoads++;
     const rows: KeyStateRow[] = await this.dataSource.query(keyStateQuery(by), [value]);
     if (rows.length === 0) return undefined;
     const state = toKeyState(rows[0]);
-    if (this.caching && epoch === this.epoch) this.keys.set(state.id, state);
+    store(state.id, state);
     return state;
   }
 }

@@ -3,7 +3,7 @@ import { BoundedCache } from "../common/bounded-cache";
 import { type ParsedKey, parseKey } from "../core/key-format";
 import type { SecretHasher } from "../keys/secret-hasher";
 import { CheckCode } from "../core/check-code";
-import type { KeyState } from "./key-state";
+import type { KeyState } from "../core/key-state";
 import type { KeyStateStore } from "./key-state-store";
 import type { FailureBudget } from "./rate-limits";
 

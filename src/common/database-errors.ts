@@ -50,3 +50,8 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
     return code === "23505" && (constraint === undefined || violated === constraint);
   });
 }
+
+/** A foreign-key violation: the row refers to one that does not exist (a tenant, say). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return causes(error).some((cause) => (cause as { code?: unknown }).code === "23503");
+}

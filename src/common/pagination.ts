@@ -1,4 +1,4 @@
-import { Field, ObjectType } from "type-graphql";
+import { type ClassType, Field, ObjectType } from "type-graphql";
 import { badInput } from "./errors";
 import { isUuid } from "./ids";
 
@@ -12,6 +12,19 @@ export class PageInfo {
 
   @Field(() => String, { nullable: true, description: "Pass as `after` to get the next page." })
   endCursor!: string | null;
+}
+
+/** A page of a list: its nodes and where the next page starts (type-graphql's generic-types pattern). */
+export function Connection<TItem extends object>(itemClass: ClassType<TItem>) {
+  @ObjectType({ simpleResolvers: true })
+  abstract class ConnectionClass {
+    @Field(() => [itemClass])
+    nodes!: TItem[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+  }
+  return ConnectionClass;
 }
 
 /** Cursors are opaque to clients: the sort values of the last row, base64url-encoded. */

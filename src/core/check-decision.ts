@@ -1,9 +1,9 @@
 import { addressAllowed } from "../common/network";
-import { type CheckMode, type CatalogView, type ScopeDecision, evaluateScopes } from "./scope-evaluator";
-import { SubscriptionStatus } from "../subscriptions/subscription.entity";
-import { TenantStatus } from "../tenants/tenant.entity";
 import { CheckCode } from "./check-code";
-import type { KeyState } from "../check/key-state";
+import type { KeyState } from "./key-state";
+import { ApiKeyStatus, deriveStatus } from "./key-status";
+import { type CatalogView, type CheckMode, type ScopeDecision, evaluateScopes } from "./scope-evaluator";
+import { SubscriptionStatus, TenantStatus } from "./tenancy";
 
 export interface CheckRequest {
   scopes: readonly string[];
@@ -25,6 +25,12 @@ export interface Decision {
   scopes?: ScopeDecision;
 }
 
+const STATUS_CODES: Record<Exclude<ApiKeyStatus, ApiKeyStatus.ACTIVE>, CheckCode> = {
+  [ApiKeyStatus.REVOKED]: CheckCode.REVOKED,
+  [ApiKeyStatus.EXPIRED]: CheckCode.EXPIRED,
+  [ApiKeyStatus.DISABLED]: CheckCode.DISABLED,
+};
+
 /** The network check alone: it comes right after the secret, before anything else is revealed. */
 export function ipAllowed(state: KeyState, clientIp: string | undefined): boolean {
   if (!state.allowlist) return true;
@@ -42,15 +48,14 @@ function subscriptionCode(state: KeyState, request: CheckRequest, facts: CheckFa
 }
 
 /**
- * Everything after authentication, in DESIGN.md's order: network, revocation, expiry, enabled,
- * tenant, subscriptions, scopes. (Rate limiting comes last, in the caller, so refused checks spend
- * no budget.)
+ * Everything after authentication, in the documented order: network, revocation, expiry,
+ * enabled, tenant, subscriptions, scopes. (Rate limiting comes last, in the caller, so refused
+ * checks spend no budget.)
  */
 export function decide(state: KeyState, request: CheckRequest, facts: CheckFacts): Decision {
   if (!ipAllowed(state, request.clientIp)) return { code: CheckCode.IP_NOT_ALLOWED };
-  if (state.revokedAt !== null && state.revokedAt <= facts.now) return { code: CheckCode.REVOKED };
-  if (state.expiresAt !== null && state.expiresAt <= facts.now) return { code: CheckCode.EXPIRED };
-  if (!state.enabled) return { code: CheckCode.DISABLED };
+  const status = deriveStatus(state, facts.now);
+  if (status !== ApiKeyStatus.ACTIVE) return { code: STATUS_CODES[status] };
   if (facts.tenantStatus !== TenantStatus.ACTIVE) return { code: CheckCode.TENANT_SUSPENDED };
   const subscription = subscriptionCode(state, request, facts);
   if (subscription) return { code: subscription };

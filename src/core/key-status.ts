@@ -1,5 +1,3 @@
-import { registerEnumType } from "type-graphql";
-
 /** A key's status is derived from its timestamps at read time, never stored. */
 export enum ApiKeyStatus {
   ACTIVE = "ACTIVE",
@@ -7,18 +5,22 @@ export enum ApiKeyStatus {
   DISABLED = "DISABLED",
   REVOKED = "REVOKED",
 }
-registerEnumType(ApiKeyStatus, { name: "ApiKeyStatus" });
+
+type Instant = Date | number | null;
 
 export interface KeyLifecycle {
   enabled: boolean;
-  expiresAt: Date | null;
+  expiresAt: Instant;
   /** May lie in the future: a scheduled revocation (the grace period of a regenerated key). */
-  revokedAt: Date | null;
+  revokedAt: Instant;
 }
 
+const reached = (instant: Instant, now: number): boolean => instant !== null && (typeof instant === "number" ? instant : instant.getTime()) <= now;
+
+/** REVOKED if revokedAt <= now; else EXPIRED if expiresAt <= now; else DISABLED if not enabled; else ACTIVE. */
 export function deriveStatus(key: KeyLifecycle, now: number = Date.now()): ApiKeyStatus {
-  if (key.revokedAt && key.revokedAt.getTime() <= now) return ApiKeyStatus.REVOKED;
-  if (key.expiresAt && key.expiresAt.getTime() <= now) return ApiKeyStatus.EXPIRED;
+  if (reached(key.revokedAt, now)) return ApiKeyStatus.REVOKED;
+  if (reached(key.expiresAt, now)) return ApiKeyStatus.EXPIRED;
   if (!key.enabled) return ApiKeyStatus.DISABLED;
   return ApiKeyStatus.ACTIVE;
 }

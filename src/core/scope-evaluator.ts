@@ -10,7 +10,9 @@ import {
 /** What the evaluator needs of the catalog: each namespace's operations and their access. */
 export type CatalogView = ReadonlyMap<string, ReadonlyMap<string, Access>>;
 
-export type CheckMode = "ALL" | "ANY";
+/** ALL: every required scope must be granted; ANY: at least one. */
+export const CheckMode = { ALL: "ALL", ANY: "ANY" } as const;
+export type CheckMode = (typeof CheckMode)[keyof typeof CheckMode];
 
 /** A key's grants, compiled once so each requirement costs a few set lookups. */
 export class GrantSet {
@@ -101,7 +103,7 @@ export function evaluateScopes(
     if (granting) matched.add(granting);
     else missing.add(scope);
   }
-  const satisfied = required.length === 0 || (mode === "ALL" ? missing.size === 0 : matched.size > 0);
+  const satisfied = required.length === 0 || (mode === CheckMode.ALL ? missing.size === 0 : matched.size > 0);
   return {
     allowed: unknownScopes.length === 0 && satisfied,
     unknownScopes,

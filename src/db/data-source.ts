@@ -1,19 +1,12 @@
 import "reflect-metadata";
-import { DataSource, type Logger as TypeOrmLogger } from "typeorm";
-import { MIGRATIONS } from "../../migrations";
-import { AuditEvent } from "../audit/audit-event.entity";
-import { ApiKey } from "../keys/api-key.entity";
-import { KeySubscription } from "../keys/key-subscription.entity";
-import { PermissionGrant } from "../keys/permission-grant.entity";
-import { ScopeNamespace } from "../scopes/scope-namespace.entity";
-import { Subscription } from "../subscriptions/subscription.entity";
-import { Tenant } from "../tenants/tenant.entity";
-
-export const ENTITIES = [Tenant, Subscription, ApiKey, PermissionGrant, KeySubscription, ScopeNamespace, AuditEvent];
+import { DataSource, type MixedList, type Logger as TypeOrmLogger } from "typeorm";
 
 export interface DatabaseOptions {
   url: string;
   poolSize: number;
+  /** The features' entities and the migrations, given by the composition root: db/ knows no feature. */
+  entities?: MixedList<Function>;
+  migrations?: MixedList<Function>;
   queryLog?: TypeOrmLogger;
 }
 
@@ -28,8 +21,8 @@ export function createDataSource(options: DatabaseOptions): DataSource {
   return new DataSource({
     type: "postgres",
     url: options.url,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
+    entities: options.entities ?? [],
+    migrations: options.migrations ?? [],
     synchronize: false,
     migrationsRun: false,
     logging: false,

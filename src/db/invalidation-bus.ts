@@ -30,6 +30,33 @@ export interface InvalidationBus {
 
 export const INVALIDATION_CHANNEL = "keysmith_invalidation";
 
+/** What a cache keeps coherent: drop one entry, or everything. */
+export interface Invalidatable<K> {
+  invalidate(key: K): void;
+  clear(): void;
+}
+
+/** Returned by a staleKey function: the invalidation makes every entry stale. */
+export const EVERY_ENTRY = Symbol("every entry");
+
+/**
+ * Keeps a cache coherent with committed changes on every instance: `staleKey` names the entry an
+ * invalidation makes stale (EVERY_ENTRY for all, undefined for none), and the whole cache is
+ * dropped when invalidations may have been lost.
+ */
+export function keepCoherent<K>(
+  bus: InvalidationBus,
+  cache: Invalidatable<K>,
+  staleKey: (invalidation: Invalidation) => K | typeof EVERY_ENTRY | undefined,
+): void {
+  bus.onInvalidation((invalidation) => {
+    const key = staleKey(invalidation);
+    if (key === EVERY_ENTRY) cache.clear();
+    else if (key !== undefined) cache.invalidate(key);
+  });
+  bus.onHealthChange(() => cache.clear());
+}
+
 abstract class BaseBus implements InvalidationBus {
   protected readonly events = new EventEmitter();
   abstract readonly healthy: boolean;

@@ -1,39 +1,36 @@
-import { randomUUID } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
+import type { ValidationError } from "class-validator";
 import { type GraphQLFormattedError, GraphQLError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
-import type { ValidationError } from "class-validator";
-import { DomainError, ErrorCode, serviceUnavailable } from "../common/errors";
-import { isDatabaseUnavailable } from "../common/database-errors";
+import { classifyError } from "../common/error-classifier";
+import { DomainError, ErrorCode, type FieldError, invalidInput, requestError } from "../common/errors";
 import type { Logger } from "../common/logger";
 import type { RequestContext } from "../principals/request-context";
-import { QUERY_TOO_COMPLEX, QUERY_TOO_COMPLEX_MESSAGE, isIntrospectionTooDeep, isTokenLimitMessage, isValidationAborted } from "./query-limits";
+import { QUERY_TOO_COMPLEX_MESSAGE, isQueryLimitMessage } from "./query-limits";
 
-export const INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR";
-
-/** Codes GraphQL and Apollo themselves produce for a bad request; passed through as they are. */
-const REQUEST_ERROR_CODES = new Set([
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_USER_INPUT",
-  "BAD_REQUEST",
-  "OPERATION_RESOLUTION_FAILURE",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-  ErrorCode.UNAUTHENTICATED,
-  ErrorCode.FORBIDDEN,
-  ErrorCode.RATE_LIMITED,
+/** Codes GraphQL and Apollo themselves give a bad request; passed through under the same name. */
+const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.GRAPHQL_PARSE_FAILED,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.BAD_REQUEST,
+  ErrorCode.OPERATION_RESOLUTION_FAILURE,
+  ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
 ]);
 
-/** Request ids of unexpected errors, noted while the request context is at hand. */
-const requestIds = new WeakMap<object, string>();
+const INTROSPECTION_DISABLED = "Introspection is disabled on this server; set INTROSPECTION=true to enable it.";
 
 /** One line per constraint, naming the field (with its path) and never the submitted value. */
-function describeValidation(errors: ValidationError[], parent = ""): Array<{ field: string; message: string }> {
+function describeValidation(errors: ValidationError[], parent = ""): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    // class-validator starts its default messages with the property name, which `field` already says.
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      field,
+      message: message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message,
+    }));
     return [...own, ...describeValidation(error.children ?? [], field)];
   });
 }
@@ -67,45 +64,40 @@ export function withoutValues(message: string): string {
   return explanation ?? message;
 }
 
-function domainError(error: DomainError): GraphQLFormattedError {
-  return { message: error.message, extensions: { code: error.code, ...(error.field ? { field: error.field } : {}) } };
+/** graphql-js's own request-level failures (e.g. a subscription on a schema without them) carry no code and no path. */
+const isBareGraphQLError = (error: unknown): error is GraphQLError =>
+  error instanceof GraphQLError && !error.originalError && !error.path && error.extensions?.code === undefined;
+
+/** What a thrown error means, as a DomainError where GraphQL's own failures are recognised; anything else as it is. */
+export function toDomainError(original: unknown, message: string): unknown {
+  if (original instanceof DomainError) return original;
+  if (original instanceof ArgumentValidationError) return invalidInput(describeValidation(original.extensions.validationErrors));
+  if (isQueryLimitMessage(message)) return requestError(ErrorCode.QUERY_TOO_COMPLEX, QUERY_TOO_COMPLEX_MESSAGE);
+  if (message.startsWith("GraphQL introspection is not allowed")) return requestError(ErrorCode.GRAPHQL_VALIDATION_FAILED, INTROSPECTION_DISABLED);
+  const code = original instanceof GraphQLError ? original.extensions?.code : undefined;
+  if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) return requestError(code as ErrorCode, withoutValues(message));
+  if (isBareGraphQLError(original)) return requestError(ErrorCode.BAD_REQUEST, withoutValues(message));
+  return original;
 }
 
-/** The one mapper from thrown errors to what a client sees. No response ever carries a stack trace. */
+/** Request ids of unexpected errors, noted by the logging plugin while the request context is at hand. */
+const requestIds = new WeakMap<object, string>();
+
+/** The GraphQL face of the one error classifier. No response ever carries a stack trace. */
 export function formatError(formatted: GraphQLFormattedError, thrown: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(thrown);
-  const path = formatted.path ? { path: formatted.path } : {};
-  if (original instanceof DomainError) return { ...domainError(original), ...path };
-  if (original instanceof ArgumentValidationError) {
-    const fields = describeValidation(original.extensions.validationErrors);
-    const summary = fields.map((f) => `${f.field}: ${f.message}`).join("; ");
-    return {
-      message: `Invalid input: ${summary}`,
-      extensions: { code: ErrorCode.BAD_USER_INPUT, fields, ...(fields[0] ? { field: fields[0].field } : {}) },
-      ...path,
-    };
-  }
-  if (isDatabaseUnavailable(original)) {
-    return { ...domainError(serviceUnavailable()), ...path };
-  }
-  const { message } = formatted;
-  const tooComplex = [isTokenLimitMessage, isValidationAborted, isIntrospectionTooDeep].some((matches) => matches(message));
-  if (tooComplex || message.includes(QUERY_TOO_COMPLEX_MESSAGE)) {
-    return { message: QUERY_TOO_COMPLEX_MESSAGE, extensions: { code: QUERY_TOO_COMPLEX } };
-  }
-  const code = formatted.extensions?.code;
-  if (original instanceof GraphQLError && typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
-    return { message: withoutValues(formatted.message), locations: formatted.locations, extensions: { code }, ...path };
-  }
-  // graphql-js's own request-level failures (e.g. a subscription on a schema without them) carry no code.
-  if (original instanceof GraphQLError && !original.originalError && !original.path && original.extensions?.code === undefined) {
-    return { message: withoutValues(formatted.message), extensions: { code: "BAD_REQUEST" } };
-  }
-  const requestId = (original && typeof original === "object" && requestIds.get(original)) || randomUUID();
+  const requestId = original && typeof original === "object" ? requestIds.get(original) : undefined;
+  const classified = classifyError(toDomainError(original, formatted.message), requestId);
+  const requestLevel = classified.code !== ErrorCode.INTERNAL_SERVER_ERROR && !formatted.path && formatted.locations;
   return {
-    message: `Internal server error (request id ${requestId})`,
-    extensions: { code: INTERNAL_SERVER_ERROR, requestId },
-    ...path,
+    message: classified.message,
+    ...(requestLevel ? { locations: formatted.locations } : {}),
+    extensions: {
+      code: classified.code,
+      ...(classified.fields ? { field: classified.fields[0]?.field, fields: classified.fields } : {}),
+      ...(classified.requestId ? { requestId: classified.requestId } : {}),
+    },
+    ...(formatted.path ? { path: formatted.path } : {}),
   };
 }
 
@@ -117,13 +109,10 @@ export function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<RequestCo
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
             const original = unwrapResolverError(error);
-            if (original instanceof DomainError || original instanceof ArgumentValidationError) continue;
-            if (original instanceof GraphQLError && REQUEST_ERROR_CODES.has(String(original.extensions?.code))) continue;
-            if (original instanceof Error && original.message.includes(QUERY_TOO_COMPLEX_MESSAGE)) continue;
-            if (original instanceof GraphQLError && !original.originalError && !original.path && original.extensions?.code === undefined) continue;
+            const { log } = classifyError(toDomainError(original, error.message), contextValue.requestId);
+            if (!log) continue;
             if (original && typeof original === "object") requestIds.set(original, contextValue.requestId);
-            const level = isDatabaseUnavailable(original) ? "warn" : "error";
-            logger[level]({ err: original, requestId: contextValue.requestId, path: error.path }, "operation failed");
+            logger[log]({ err: original, requestId: contextValue.requestId, path: error.path }, "operation failed");
           }
         },
       };

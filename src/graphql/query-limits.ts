@@ -2,7 +2,6 @@ import { ApolloArmor } from "@escape.tech/graphql-armor";
 
 /** The message of every query-limit rejection; the limits themselves are never echoed. */
 export const QUERY_TOO_COMPLEX_MESSAGE = "The query exceeds this server's limits on depth, aliases, directives, tokens or cost.";
-export const QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX";
 
 const hidden = { exposeLimits: false, errorMessage: QUERY_TOO_COMPLEX_MESSAGE };
 
@@ -12,14 +11,19 @@ const hidden = { exposeLimits: false, errorMessage: QUERY_TOO_COMPLEX_MESSAGE };
  */
 export const MAX_TOKENS = 2_000;
 
-/** graphql-js's message when a document has more than MAX_TOKENS tokens. */
-export const isTokenLimitMessage = (message: string): boolean => /tokens\. Parsing aborted\./.test(message);
-
-/** graphql-js stops validating a document after 100 errors: only a pathological document gets there. */
-export const isValidationAborted = (message: string): boolean => message === "Validation aborted.";
-
-/** graphql-js's own cap on nested introspection (Apollo applies it too). */
-export const isIntrospectionTooDeep = (message: string): boolean => message === "Maximum introspection depth exceeded";
+/**
+ * The messages of every refusal for size or shape: armor's own, graphql-js's token cap ("...
+ * tokens. Parsing aborted."), its stop after 100 validation errors (only a pathological document
+ * gets there) and its cap on nested introspection.
+ */
+export function isQueryLimitMessage(message: string): boolean {
+  return (
+    message.includes(QUERY_TOO_COMPLEX_MESSAGE) ||
+    /tokens\. Parsing aborted\./.test(message) ||
+    message === "Validation aborted." ||
+    message === "Maximum introspection depth exceeded"
+  );
+}
 
 /**
  * Depth, alias, directive and cost limits, generous enough for Apollo Sandbox's introspection

@@ -1,8 +1,10 @@
 import { GraphQLJSONObject, GraphQLSafeInt } from "graphql-scalars";
-import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
 import { ApiKeyStatus, deriveStatus } from "../core/key-status";
 import { maskKey } from "../core/key-format";
+
+registerEnumType(ApiKeyStatus, { name: "ApiKeyStatus" });
 
 @ObjectType({ simpleResolvers: true, description: "How many checks a key may pass per window." })
 export class KeyRateLimit {

@@ -1,9 +1,7 @@
 import { ArrayMaxSize, IsInt, IsOptional, IsUUID, Max, MaxLength, Min, ValidateNested } from "class-validator";
 import { GraphQLJSONObject } from "graphql-scalars";
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { PageInfo } from "../common/pagination";
+import { Field, ID, InputType, Int, registerEnumType } from "type-graphql";
 import { NotBlank } from "../common/validation";
-import { ApiKey } from "./api-key.entity";
 import { MAX_CIDRS } from "../core/key-rules";
 
 export const MAX_GRANTS = 200;
@@ -232,75 +230,4 @@ export class ApiKeyOrder {
 
   @Field(() => OrderDirection, { defaultValue: OrderDirection.DESC })
   direction!: OrderDirection;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class ApiKeyConnection {
-  @Field(() => [ApiKey])
-  nodes!: ApiKey[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  /** Counted only when a client asks for totalCount. */
-  count!: () => Promise<number>;
-
-  @Field(() => Int, { description: "All keys matching the filter (computed only when asked for)." })
-  totalCount(): Promise<number> {
-    return this.count();
-  }
-}
-
-@ObjectType({ simpleResolvers: true, description: "The dashboard widgets of a key page. Statuses are derived at query time." })
-export class ApiKeyStats {
-  @Field(() => Int)
-  total!: number;
-
-  @Field(() => Int)
-  active!: number;
-
-  @Field(() => Int, { description: "Active and expiring within the tenant's expiringSoonDays." })
-  expiringSoon!: number;
-
-  @Field(() => Int)
-  expired!: number;
-
-  @Field(() => Int)
-  disabled!: number;
-
-  @Field(() => Int)
-  revoked!: number;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class UpdateApiKeyPayload {
-  @Field(() => ApiKey)
-  apiKey!: ApiKey;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class EnableApiKeyPayload {
-  @Field(() => ApiKey)
-  apiKey!: ApiKey;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class DisableApiKeyPayload {
-  @Field(() => ApiKey)
-  apiKey!: ApiKey;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class RevokeApiKeyPayload {
-  @Field(() => ApiKey)
-  apiKey!: ApiKey;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class RegenerateApiKeyPayload {
-  @Field(() => ApiKey, { description: "The new key; the old one links to it through rotatedToId." })
-  apiKey!: ApiKey;
-
-  @Field({ description: "The new full key. Shown once." })
-  secret!: string;
 }

@@ -4,24 +4,26 @@ import { type RequestContext, callerOf } from "../principals/request-context";
 import { KeysScope } from "../core/reserved-scopes";
 import { ApiKey } from "./api-key.entity";
 import {
-  ApiKeyConnection,
   ApiKeyFilter,
   ApiKeyOrder,
-  ApiKeyStats,
   CreateApiKeyInput,
   DisableApiKeyInput,
-  DisableApiKeyPayload,
   EnableApiKeyInput,
-  EnableApiKeyPayload,
   type KeyByIdInput,
   RegenerateApiKeyInput,
-  RegenerateApiKeyPayload,
   RevokeApiKeyInput,
-  RevokeApiKeyPayload,
   UpdateApiKeyInput,
-  UpdateApiKeyPayload,
 } from "./api-key.inputs";
-import { CreateApiKeyPayload } from "./api-key.payloads";
+import {
+  ApiKeyConnection,
+  ApiKeyStats,
+  CreateApiKeyPayload,
+  DisableApiKeyPayload,
+  EnableApiKeyPayload,
+  RegenerateApiKeyPayload,
+  RevokeApiKeyPayload,
+  UpdateApiKeyPayload,
+} from "./api-key.types";
 import type { KeyQueries } from "./key-queries.service";
 import type { KeysService } from "./keys.service";
 

@@ -1,13 +1,15 @@
-import type { DataSource, SelectQueryBuilder } from "typeorm";
-import type { InvalidationBus } from "../db/invalidation-bus";
-import { BoundedCache } from "../common/bounded-cache";
+import type { DataSource } from "typeorm";
 import { notFound } from "../common/errors";
+import { GuardedCache } from "../common/guarded-cache";
 import { requireUuid } from "../common/ids";
 import { pageSize, toPage } from "../common/pagination";
-import type { TenantPolicies } from "../tenants/tenant-policies";
+import { type InvalidationBus, keepCoherent } from "../db/invalidation-bus";
 import { ApiKey } from "./api-key.entity";
-import { type ApiKeyFilter, type ApiKeyOrder, ApiKeyOrderField, ApiKeyStatusFilter, type ApiKeyStats, OrderDirection } from "./api-key.inputs";
+import { type ApiKeyFilter, type ApiKeyOrder, ApiKeyOrderField, ApiKeyStatusFilter, OrderDirection } from "./api-key.inputs";
+import type { ApiKeyStats } from "./api-key.types";
 import { SORT_VALUE_ALIAS, STATUS_SQL, applyOrderAndCursor, applySearch, cursorOf, statusClock } from "./key-list-query";
+import type { KeyPolicies } from "./key-policy";
+import { keysWithRelations } from "./key-relations";
 
 export interface KeyPage {
   nodes: ApiKey[];
@@ -15,33 +17,23 @@ export interface KeyPage {
   count: () => Promise<number>;
 }
 
-/**
- * Dashboards poll the counts, and at a million keys one count is a scan of the tenant's keys: a
- * change to the tenant's keys drops them at once (on every instance); only transitions that time
- * alone makes (a key reaching its expiry) wait for this long.
- */
-export const STATS_TTL_MS = 30_000;
-
 /** What key pages read: one key, a filtered and sorted page, and the counts by status. */
 export class KeyQueries {
-  /** apiKeyStats per tenant, dropped on every change to the tenant's keys or policy, on every instance. */
-  private readonly statsCache = new BoundedCache<string, ApiKeyStats>(10_000, STATS_TTL_MS);
-  private statsEpoch = 0;
+  /**
+   * apiKeyStats per tenant. Dashboards poll the counts, and at a million keys one count is a scan
+   * of the tenant's keys: a change to the tenant's keys or policy drops them at once (on every
+   * instance); only transitions that time alone makes (a key reaching its expiry) wait for the TTL.
+   */
+  private readonly statsCache = new GuardedCache<string, ApiKeyStats>({ maxEntries: 10_000 });
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly tenants: TenantPolicies,
+    private readonly policies: KeyPolicies,
     bus: InvalidationBus,
   ) {
-    bus.onInvalidation((invalidation) => {
-      if (invalidation.kind !== "key" && invalidation.kind !== "tenant") return;
-      this.statsEpoch++;
-      this.statsCache.delete(invalidation.tenantId);
-    });
-    bus.onHealthChange(() => {
-      this.statsEpoch++;
-      this.statsCache.clear();
-    });
+    keepCoherent(bus, this.statsCache, (invalidation) =>
+      invalidation.kind === "key" || invalidation.kind === "tenant" ? invalidation.tenantId : undefined,
+    );
   }
 
   /** The tenant a key belongs to, for root acting by id; NOT_FOUND when there is none. */
@@ -56,9 +48,9 @@ export class KeyQueries {
       .getRepository(ApiKey)
       .createQueryBuilder("k")
       .where("k.tenant_id = :tenantId AND k.id = :id", { tenantId, id: requireUuid(id, "id") });
-    const { entities, raw } = await withRelations(query).getRawAndEntities();
-    if (entities.length === 0) throw notFound("API key");
-    return readRelations(entities[0], raw[0]);
+    const { keys } = await keysWithRelations(query);
+    if (keys.length === 0) throw notFound("API key");
+    return keys[0];
   }
 
   async list(
@@ -69,8 +61,7 @@ export class KeyQueries {
     after?: string | null,
   ): Promise<KeyPage> {
     const size = pageSize(first);
-    const tenant = await this.tenants.get(tenantId);
-    const clock = statusClock(tenant.expiringSoonDays);
+    const clock = statusClock((await this.policies.get(tenantId)).expiringSoonDays);
     const filtered = () => {
       const query = this.dataSource.getRepository(ApiKey).createQueryBuilder("k").where("k.tenant_id = :tenantId", { tenantId });
       const status = filter?.status ?? ApiKeyStatusFilter.ALL;
@@ -90,20 +81,19 @@ export class KeyQueries {
     const field = order?.field ?? ApiKeyOrderField.CREATED_AT;
     const direction = order?.direction ?? OrderDirection.DESC;
     applyOrderAndCursor(query, field, direction, after);
-    withRelations(query);
-    const { entities, raw } = await query.limit(size + 1).getRawAndEntities();
-    const rows = new Map(entities.map((key, index) => [key.id, raw[index]]));
-    for (const key of entities) readRelations(key, rows.get(key.id));
-    const page = toPage(entities, size, (key) => cursorOf(field, direction, rows.get(key.id)?.[SORT_VALUE_ALIAS], key.id));
+    const { keys, raw } = await keysWithRelations(query.limit(size + 1));
+    const sortValues = new Map(keys.map((key, index) => [key.id, raw[index]?.[SORT_VALUE_ALIAS]]));
+    const page = toPage(keys, size, (key) => cursorOf(field, direction, sortValues.get(key.id), key.id));
     return { ...page, count: () => filtered().getCount() };
   }
 
   /** One pass over the tenant's keys, each status derived with the same SQL as the list filters. */
   async stats(tenantId: string): Promise<ApiKeyStats> {
-    const cached = this.statsCache.get(tenantId);
-    if (cached) return cached;
-    const epoch = this.statsEpoch;
-    const tenant = await this.tenants.get(tenantId);
+    return (await this.statsCache.getOrLoad(tenantId, () => this.countByStatus(tenantId)))!;
+  }
+
+  private async countByStatus(tenantId: string): Promise<ApiKeyStats> {
+    const policy = await this.policies.get(tenantId);
     const counted = (status: keyof typeof STATUS_SQL) => `count(*) FILTER (WHERE ${STATUS_SQL[status]})::int`;
     const row = await this.dataSource
       .getRepository(ApiKey)
@@ -115,29 +105,9 @@ export class KeyQueries {
       .addSelect(counted(ApiKeyStatusFilter.DISABLED), "disabled")
       .addSelect(counted(ApiKeyStatusFilter.REVOKED), "revoked")
       .where("k.tenant_id = :tenantId", { tenantId })
-      .setParameters(statusClock(tenant.expiringSoonDays))
+      .setParameters(statusClock(policy.expiringSoonDays))
       .getRawOne<ApiKeyStats>();
     if (!row) throw notFound("Tenant");
-    if (epoch === this.statsEpoch) this.statsCache.set(tenantId, row);
     return row;
   }
-}
-
-const SCOPES_ALIAS = "relation_scopes";
-const SUBSCRIPTIONS_ALIAS = "relation_subscription_ids";
-
-/** Selects each key's grants and bindings in the same query (no extra round trip per page). */
-function withRelations(query: SelectQueryBuilder<ApiKey>): SelectQueryBuilder<ApiKey> {
-  return query
-    .addSelect("ARRAY(SELECT g.scope FROM permission_grants g WHERE g.tenant_id = k.tenant_id AND g.api_key_id = k.id ORDER BY g.scope)", SCOPES_ALIAS)
-    .addSelect(
-      "ARRAY(SELECT b.subscription_id::text FROM api_key_subscriptions b WHERE b.tenant_id = k.tenant_id AND b.api_key_id = k.id ORDER BY 1)",
-      SUBSCRIPTIONS_ALIAS,
-    );
-}
-
-function readRelations(key: ApiKey, raw: Record<string, unknown> | undefined): ApiKey {
-  key.scopes = (raw?.[SCOPES_ALIAS] as string[] | undefined) ?? [];
-  key.subscriptionIds = (raw?.[SUBSCRIPTIONS_ALIAS] as string[] | undefined) ?? [];
-  return key;
 }

@@ -5,8 +5,9 @@ import type { Caller } from "../principals/principal";
 import { systemCaller } from "../principals/system-caller";
 import type { Transactions } from "../db/transactions";
 import { ROOT_SCOPES } from "../core/reserved-scopes";
-import { PLATFORM_TENANT_ID, Tenant } from "../tenants/tenant.entity";
+import { PLATFORM_TENANT_ID } from "../core/tenancy";
 import { type KeyIssuer, type PreparedSecret, administrativeKey } from "./key-issuer";
+import type { KeyPolicies } from "./key-policy";
 
 /** Root keys: keys of the reserved platform tenant holding platform:*. */
 export class RootKeys {
@@ -15,6 +16,7 @@ export class RootKeys {
     private readonly transactions: Transactions,
     private readonly issuer: KeyIssuer,
     private readonly audit: AuditService,
+    private readonly policies: KeyPolicies,
   ) {}
 
   /**
@@ -41,8 +43,7 @@ export class RootKeys {
   }
 
   private async prepare(): Promise<PreparedSecret> {
-    const platform = await this.dataSource.getRepository(Tenant).findOneByOrFail({ id: PLATFORM_TENANT_ID });
-    return this.issuer.prepare(platform.keyPrefix);
+    return this.issuer.prepare((await this.policies.get(PLATFORM_TENANT_ID)).keyPrefix);
   }
 
   private async countPlatformKeys(manager: EntityManager): Promise<number> {

@@ -1,12 +1,17 @@
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { ActorKind } from "../audit/audit-event.entity";
 import type { GrantSet } from "../core/scope-evaluator";
 
 export enum PrincipalKind {
   ROOT = "ROOT",
   TENANT = "TENANT",
 }
-registerEnumType(PrincipalKind, { name: "PrincipalKind" });
+
+/** Who acted, as audit events record it. */
+export enum ActorKind {
+  ROOT = "ROOT",
+  TENANT_KEY = "TENANT_KEY",
+  TENANT_JWT = "TENANT_JWT",
+  SYSTEM = "SYSTEM",
+}
 
 /** Who is calling: the platform root, or a principal (API key or JWT) of one tenant. */
 export interface Principal {
@@ -33,32 +38,4 @@ export interface RequestMeta {
 export interface Caller {
   principal: Principal;
   request: RequestMeta;
-}
-
-@ObjectType("Principal", { simpleResolvers: true, description: "The caller, as Keysmith sees it." })
-export class PrincipalInfo {
-  @Field(() => PrincipalKind)
-  kind!: PrincipalKind;
-
-  @Field(() => ID)
-  tenantId!: string;
-
-  @Field(() => ID, { nullable: true, description: "The API key used; null for a JWT." })
-  keyId!: string | null;
-
-  @Field()
-  name!: string;
-
-  @Field(() => [String])
-  scopes!: readonly string[];
-
-  static of(principal: Principal): PrincipalInfo {
-    return Object.assign(new PrincipalInfo(), {
-      kind: principal.kind,
-      tenantId: principal.tenantId,
-      keyId: principal.keyId,
-      name: principal.name,
-      scopes: principal.scopes,
-    });
-  }
 }

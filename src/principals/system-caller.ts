@@ -1,8 +1,7 @@
-import { ActorKind } from "../audit/audit-event.entity";
 import { GrantSet } from "../core/scope-evaluator";
 import { ROOT_SCOPES } from "../core/reserved-scopes";
-import { PLATFORM_TENANT_ID } from "../tenants/tenant.entity";
-import { type Caller, PrincipalKind } from "./principal";
+import { PLATFORM_TENANT_ID } from "../core/tenancy";
+import { ActorKind, type Caller, PrincipalKind } from "./principal";
 
 /** Keysmith itself, acting at start-up or from the command line (creating root keys). */
 export function systemCaller(label: string): Caller {

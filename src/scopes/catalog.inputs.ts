@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsOptional, IsUUID, MaxLength, ValidateNested } from "class-validator";
-import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { Field, ID, InputType } from "type-graphql";
 import { MAX_OPERATIONS_PER_NAMESPACE } from "./catalog.service";
-import { ScopeAccess, ScopeNamespace } from "./scope-namespace.entity";
+import { ScopeAccess } from "./scope-namespace.entity";
 
 @InputType()
 export class ScopeOperationInput {
@@ -33,10 +33,4 @@ export class DefineNamespaceInput {
   @ArrayMaxSize(MAX_OPERATIONS_PER_NAMESPACE)
   @ValidateNested({ each: true })
   operations!: ScopeOperationInput[];
-}
-
-@ObjectType({ simpleResolvers: true })
-export class DefineNamespacePayload {
-  @Field(() => ScopeNamespace)
-  namespace!: ScopeNamespace;
 }

@@ -1,7 +1,8 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
 import { actingTenantId } from "../principals/tenant-access";
 import { type RequestContext, callerOf } from "../principals/request-context";
-import { DefineNamespaceInput, DefineNamespacePayload } from "./catalog.inputs";
+import { DefineNamespaceInput } from "./catalog.inputs";
+import { DefineNamespacePayload } from "./catalog.types";
 import type { CatalogService } from "./catalog.service";
 import { KeysScope } from "../core/reserved-scopes";
 import { ScopeNamespace } from "./scope-namespace.entity";

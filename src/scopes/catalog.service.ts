@@ -3,12 +3,13 @@ import { diffChanges } from "../audit/audit-changes";
 import { AuditAction } from "../audit/audit-event.entity";
 import type { AuditService } from "../audit/audit.service";
 import type { Caller } from "../principals/principal";
-import type { InvalidationBus } from "../db/invalidation-bus";
+import { EVERY_ENTRY, type InvalidationBus, keepCoherent } from "../db/invalidation-bus";
 import { badInput, conflict } from "../common/errors";
+import { GuardedCache } from "../common/guarded-cache";
 import { newId } from "../common/ids";
 import { isUniqueViolation } from "../common/database-errors";
 import type { Transactions } from "../db/transactions";
-import { PLATFORM_TENANT_ID } from "../tenants/tenant.entity";
+import { PLATFORM_TENANT_ID } from "../core/tenancy";
 import type { CatalogView } from "../core/scope-evaluator";
 import { type Access, RESERVED_NAMESPACES, isNamespaceName, isOperationName } from "../core/scope-grammar";
 import { ScopeNamespace } from "./scope-namespace.entity";
@@ -26,8 +27,7 @@ export const MAX_OPERATIONS_PER_NAMESPACE = 500;
  * and dropped when a namespace is (re)defined anywhere they could see.
  */
 export class CatalogService {
-  private readonly views = new Map<string, CatalogView>();
-  private epoch = 0;
+  private readonly views = new GuardedCache<string, CatalogView>({ maxEntries: 10_000 });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -35,15 +35,10 @@ export class CatalogService {
     private readonly audit: AuditService,
     bus: InvalidationBus,
   ) {
-    bus.onInvalidation((invalidation) => {
-      if (invalidation.kind !== "catalog") return;
-      this.epoch++;
-      if (invalidation.tenantId === PLATFORM_TENANT_ID) this.views.clear();
-      else this.views.delete(invalidation.tenantId);
-    });
-    bus.onHealthChange(() => {
-      this.epoch++;
-      this.views.clear();
+    // A platform namespace is in every tenant's view.
+    keepCoherent(bus, this.views, (invalidation) => {
+      if (invalidation.kind !== "catalog") return undefined;
+      return invalidation.tenantId === PLATFORM_TENANT_ID ? EVERY_ENTRY : invalidation.tenantId;
     });
   }
 
@@ -58,15 +53,11 @@ export class CatalogService {
   }
 
   async view(tenantId: string): Promise<CatalogView> {
-    const cached = this.views.get(tenantId);
-    if (cached) return cached;
-    const epoch = this.epoch;
-    const namespaces = await this.list(tenantId);
-    const view: CatalogView = new Map(
-      namespaces.map((namespace) => [namespace.name, new Map(namespace.operations.map((op) => [op.name, op.access]))]),
-    );
-    if (epoch === this.epoch) this.views.set(tenantId, view);
-    return view;
+    const view = await this.views.getOrLoad(tenantId, async () => {
+      const namespaces = await this.list(tenantId);
+      return new Map(namespaces.map((namespace) => [namespace.name, new Map(namespace.operations.map((op) => [op.name, op.access]))]));
+    });
+    return view!;
   }
 
   /** Creates or replaces a namespace of the tenant (of the platform: visible to every tenant). */

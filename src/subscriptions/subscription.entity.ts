@@ -1,11 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
+import { SubscriptionStatus } from "../core/tenancy";
 
-export enum SubscriptionStatus {
-  ACTIVE = "ACTIVE",
-  SUSPENDED = "SUSPENDED",
-  CANCELLED = "CANCELLED",
-}
 registerEnumType(SubscriptionStatus, {
   name: "SubscriptionStatus",
   valuesConfig: { CANCELLED: { description: "Final: a cancelled subscription cannot be reactivated." } },

@@ -1,8 +1,7 @@
 import { ArrayMaxSize, IsOptional, IsUUID, MaxLength } from "class-validator";
-import { Field, ID, InputType, ObjectType } from "type-graphql";
-import { PageInfo } from "../common/pagination";
+import { Field, ID, InputType } from "type-graphql";
 import { NotBlank } from "../common/validation";
-import { Subscription, SubscriptionStatus } from "./subscription.entity";
+import { SubscriptionStatus } from "../core/tenancy";
 
 export const MAX_CEILING_GRANTS = 200;
 
@@ -59,31 +58,4 @@ export class SetSubscriptionStatusInput {
 
   @Field(() => SubscriptionStatus)
   status!: SubscriptionStatus;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class CreateSubscriptionPayload {
-  @Field(() => Subscription)
-  subscription!: Subscription;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class UpdateSubscriptionPayload {
-  @Field(() => Subscription)
-  subscription!: Subscription;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class SetSubscriptionStatusPayload {
-  @Field(() => Subscription)
-  subscription!: Subscription;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class SubscriptionConnection {
-  @Field(() => [Subscription])
-  nodes!: Subscription[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
 }

@@ -2,16 +2,10 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-g
 import { actingTenantId, tenantIdForObject } from "../principals/tenant-access";
 import { type RequestContext, callerOf } from "../principals/request-context";
 import { KeysScope, PLATFORM_MANAGE } from "../core/reserved-scopes";
-import { Subscription, SubscriptionStatus } from "./subscription.entity";
-import {
-  CreateSubscriptionInput,
-  CreateSubscriptionPayload,
-  SetSubscriptionStatusInput,
-  SetSubscriptionStatusPayload,
-  SubscriptionConnection,
-  UpdateSubscriptionInput,
-  UpdateSubscriptionPayload,
-} from "./subscription.inputs";
+import { SubscriptionStatus } from "../core/tenancy";
+import { Subscription } from "./subscription.entity";
+import { CreateSubscriptionInput, SetSubscriptionStatusInput, UpdateSubscriptionInput } from "./subscription.inputs";
+import { CreateSubscriptionPayload, SetSubscriptionStatusPayload, SubscriptionConnection, UpdateSubscriptionPayload } from "./subscription.types";
 import type { SubscriptionService } from "./subscription.service";
 
 @Resolver(() => Subscription)

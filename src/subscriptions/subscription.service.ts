@@ -1,18 +1,19 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { creationChanges, diffChanges } from "../audit/audit-changes";
+import { creationChanges } from "../audit/audit-changes";
 import { AuditAction } from "../audit/audit-event.entity";
 import type { AuditService } from "../audit/audit.service";
+import { auditedEdit } from "../audit/audited-edit";
 import type { Caller } from "../principals/principal";
+import { isForeignKeyViolation } from "../common/database-errors";
 import { conflict, notFound } from "../common/errors";
 import { newId, requireUuid } from "../common/ids";
 import { cursorDate, cursorId, decodeCursor, pageSize, toPage } from "../common/pagination";
-import { requiredText } from "../common/validation";
 import type { Transactions } from "../db/transactions";
 import type { CatalogService } from "../scopes/catalog.service";
 import type { CatalogView } from "../core/scope-evaluator";
 import { firstGrantOutsideCeiling, validateGrants } from "../core/grant-validation";
-import { Tenant } from "../tenants/tenant.entity";
-import { Subscription, SubscriptionStatus } from "./subscription.entity";
+import { SubscriptionStatus } from "../core/tenancy";
+import { Subscription } from "./subscription.entity";
 import type { CreateSubscriptionInput, UpdateSubscriptionInput } from "./subscription.inputs";
 
 const AUDITED_FIELDS = ["name", "plan", "status", "scopeCeiling"] as const;
@@ -69,17 +70,20 @@ export class SubscriptionService {
     const subscription = Object.assign(new Subscription(), {
       id: newId(now.getTime()),
       tenantId,
-      name: requiredText(input.name, "name", 100),
-      plan: requiredText(input.plan, "plan", 100),
+      name: input.name.trim(),
+      plan: input.plan.trim(),
       status: SubscriptionStatus.ACTIVE,
       scopeCeiling,
       createdAt: now,
       updatedAt: now,
     });
     return this.transactions.run(async (tx) => {
-      const tenant = await tx.manager.getRepository(Tenant).findOneBy({ id: tenantId });
-      if (!tenant) throw notFound("Tenant");
-      await tx.manager.insert(Subscription, subscription);
+      try {
+        await tx.manager.insert(Subscription, subscription);
+      } catch (error) {
+        if (isForeignKeyViolation(error)) throw notFound("Tenant");
+        throw error;
+      }
       await this.audit.record(tx.manager, caller, {
         tenantId,
         action: AuditAction.SUBSCRIPTION_CREATED,
@@ -95,8 +99,8 @@ export class SubscriptionService {
     const catalog = await this.catalog.view(tenantId);
     const scopeCeiling = input.scopeCeiling ? validateGrants(catalog, input.scopeCeiling, "scopeCeiling") : undefined;
     return this.change(tenantId, caller, input.id, AuditAction.SUBSCRIPTION_UPDATED, async (subscription, manager) => {
-      if (input.name !== undefined && input.name !== null) subscription.name = requiredText(input.name, "name", 100);
-      if (input.plan !== undefined && input.plan !== null) subscription.plan = requiredText(input.plan, "plan", 100);
+      if (input.name !== undefined && input.name !== null) subscription.name = input.name.trim();
+      if (input.plan !== undefined && input.plan !== null) subscription.plan = input.plan.trim();
       if (scopeCeiling) {
         await this.assertBoundKeysFit(manager, subscription, scopeCeiling, catalog);
         subscription.scopeCeiling = scopeCeiling;
@@ -113,7 +117,8 @@ export class SubscriptionService {
     });
   }
 
-  private async change(
+  /** One audited edit of the locked subscription, telling every instance. */
+  private change(
     tenantId: string,
     caller: Caller,
     id: string,
@@ -121,30 +126,27 @@ export class SubscriptionService {
     edit: (subscription: Subscription, manager: EntityManager) => Promise<void>,
   ): Promise<Subscription> {
     const subscriptionId = requireUuid(id, "id");
-    return this.transactions.run(async (tx) => {
-      const repository = tx.manager.getRepository(Subscription);
-      const subscription = await repository.findOne({
-        where: { tenantId, id: subscriptionId },
-        lock: { mode: "pessimistic_write" },
-      });
-      if (!subscription) throw notFound("Subscription");
-      const before = Object.assign(new Subscription(), subscription);
-      await edit(subscription, tx.manager);
-      subscription.updatedAt = new Date();
-      await repository.update(
-        { tenantId, id: subscription.id },
-        { name: subscription.name, plan: subscription.plan, status: subscription.status, scopeCeiling: subscription.scopeCeiling, updatedAt: subscription.updatedAt },
-      );
-      await this.audit.record(tx.manager, caller, {
+    return this.transactions.run((tx) =>
+      auditedEdit(this.audit, tx, caller, {
         tenantId,
         action,
         targetType: "Subscription",
-        targetId: subscription.id,
-        changes: diffChanges(before, subscription, AUDITED_FIELDS),
-      });
-      await tx.invalidate({ kind: "subscription", subscriptionId: subscription.id });
-      return subscription;
-    });
+        fields: AUDITED_FIELDS,
+        lock: async (manager) => {
+          const subscription = await manager
+            .getRepository(Subscription)
+            .findOne({ where: { tenantId, id: subscriptionId }, lock: { mode: "pessimistic_write" } });
+          if (!subscription) throw notFound("Subscription");
+          return subscription;
+        },
+        edit: (subscription, { manager }) => edit(subscription, manager),
+        save: async (manager, subscription) => {
+          const { name, plan, status, scopeCeiling, updatedAt } = subscription;
+          await manager.getRepository(Subscription).update({ tenantId, id: subscription.id }, { name, plan, status, scopeCeiling, updatedAt });
+        },
+        invalidation: (subscription) => ({ kind: "subscription", subscriptionId: subscription.id }),
+      }),
+    );
   }
 
   /** A ceiling may not drop below what the keys bound to it (and not yet revoked) already hold. */

@@ -1,40 +1,28 @@
 import type { DataSource } from "typeorm";
-import type { InvalidationBus } from "../db/invalidation-bus";
-import { BoundedCache } from "../common/bounded-cache";
+import { GuardedCache } from "../common/guarded-cache";
 import { notFound } from "../common/errors";
+import { type InvalidationBus, keepCoherent } from "../db/invalidation-bus";
+import type { KeyPolicies, KeyPolicy } from "../keys/key-policy";
 import { Tenant } from "./tenant.entity";
 
 /**
  * Tenants as key operations read them (policy, key prefix), cached until the tenant changes on
- * any instance (or 30 s pass), so listing and creating keys cost no extra round trip.
+ * any instance, so listing and creating keys cost no extra round trip.
  */
-export class TenantPolicies {
-  private readonly tenants = new BoundedCache<string, Tenant>(10_000, 30_000);
-  private epoch = 0;
+export class TenantPolicies implements KeyPolicies {
+  private readonly tenants = new GuardedCache<string, Tenant>({ maxEntries: 10_000 });
 
   constructor(
     private readonly dataSource: DataSource,
     bus: InvalidationBus,
   ) {
-    bus.onInvalidation((invalidation) => {
-      if (invalidation.kind !== "tenant") return;
-      this.epoch++;
-      this.tenants.delete(invalidation.tenantId);
-    });
-    bus.onHealthChange(() => {
-      this.epoch++;
-      this.tenants.clear();
-    });
+    keepCoherent(bus, this.tenants, (invalidation) => (invalidation.kind === "tenant" ? invalidation.tenantId : undefined));
   }
 
-  /** The tenant, or NOT_FOUND. */
-  async get(tenantId: string): Promise<Tenant> {
-    const cached = this.tenants.get(tenantId);
-    if (cached) return cached;
-    const epoch = this.epoch;
-    const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ id: tenantId });
+  /** The tenant's key policy, or NOT_FOUND. */
+  async get(tenantId: string): Promise<KeyPolicy> {
+    const tenant = await this.tenants.getOrLoad(tenantId, async () => (await this.dataSource.getRepository(Tenant).findOneBy({ id: tenantId })) ?? undefined);
     if (!tenant) throw notFound("Tenant");
-    if (epoch === this.epoch) this.tenants.set(tenantId, tenant);
     return tenant;
   }
 }

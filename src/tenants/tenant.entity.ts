@@ -1,10 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
+import { TenantStatus } from "../core/tenancy";
 
-export enum TenantStatus {
-  ACTIVE = "ACTIVE",
-  SUSPENDED = "SUSPENDED",
-}
 registerEnumType(TenantStatus, { name: "TenantStatus" });
 
 export enum JwtAlgorithm {
@@ -13,10 +10,6 @@ export enum JwtAlgorithm {
   EdDSA = "EdDSA",
 }
 registerEnumType(JwtAlgorithm, { name: "JwtAlgorithm" });
-
-/** The reserved tenant that holds root keys, platform-wide namespaces and platform audit events. */
-export const PLATFORM_TENANT_ID = "00000000-0000-7000-8000-000000000001";
-export const PLATFORM_TENANT_SLUG = "platform";
 
 @ObjectType({ simpleResolvers: true, description: "Rules every key of the tenant must follow." })
 export class TenantPolicy {

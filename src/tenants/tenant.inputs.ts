@@ -1,10 +1,8 @@
 import { IsIn, IsInt, IsOptional, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateNested } from "class-validator";
-import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
-import { PageInfo } from "../common/pagination";
+import { Field, ID, InputType, Int } from "type-graphql";
 import { NotBlank } from "../common/validation";
-import { CreateApiKeyPayload } from "../keys/api-key.payloads";
 import { KEY_PREFIX_PATTERN } from "../core/key-format";
-import { JwtAlgorithm, Tenant } from "./tenant.entity";
+import { JwtAlgorithm } from "./tenant.entity";
 
 export const TENANT_SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
@@ -131,40 +129,4 @@ export class SuspendTenantInput {
 export class ResumeTenantInput {
   @Field(() => ID)
   id!: string;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class CreateTenantPayload {
-  @Field(() => Tenant)
-  tenant!: Tenant;
-
-  @Field(() => CreateApiKeyPayload, { description: "The tenant's first admin key (keys:*): its secret is shown only here." })
-  adminKey!: CreateApiKeyPayload;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class UpdateTenantPayload {
-  @Field(() => Tenant)
-  tenant!: Tenant;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class SuspendTenantPayload {
-  @Field(() => Tenant)
-  tenant!: Tenant;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class ResumeTenantPayload {
-  @Field(() => Tenant)
-  tenant!: Tenant;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class TenantConnection {
-  @Field(() => [Tenant])
-  nodes!: Tenant[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
 }

@@ -2,17 +2,8 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-g
 import { type RequestContext, callerOf } from "../principals/request-context";
 import { PLATFORM_MANAGE } from "../core/reserved-scopes";
 import { Tenant } from "./tenant.entity";
-import {
-  CreateTenantInput,
-  CreateTenantPayload,
-  ResumeTenantInput,
-  ResumeTenantPayload,
-  SuspendTenantInput,
-  SuspendTenantPayload,
-  TenantConnection,
-  UpdateTenantInput,
-  UpdateTenantPayload,
-} from "./tenant.inputs";
+import { CreateTenantInput, ResumeTenantInput, SuspendTenantInput, UpdateTenantInput } from "./tenant.inputs";
+import { CreateTenantPayload, ResumeTenantPayload, SuspendTenantPayload, TenantConnection, UpdateTenantPayload } from "./tenant.types";
 import type { TenantService } from "./tenant.service";
 
 @Resolver(() => Tenant)

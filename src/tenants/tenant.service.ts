@@ -1,20 +1,21 @@
 import { createPublicKey } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
-import { diffChanges } from "../audit/audit-changes";
 import { AuditAction } from "../audit/audit-event.entity";
 import type { AuditService } from "../audit/audit.service";
+import { auditedEdit } from "../audit/audited-edit";
 import type { Caller } from "../principals/principal";
 import { badInput, conflict, notFound } from "../common/errors";
 import { newId, requireUuid } from "../common/ids";
 import { cursorDate, cursorId, decodeCursor, pageSize, toPage } from "../common/pagination";
-import { isPresent, requiredText } from "../common/validation";
+import { isPresent } from "../common/validation";
 import { isUniqueViolation } from "../common/database-errors";
 import type { Transactions } from "../db/transactions";
 import type { ApiKey } from "../keys/api-key.entity";
 import { DEFAULT_KEY_PREFIX } from "../core/key-format";
 import { type KeyIssuer, administrativeKey } from "../keys/key-issuer";
 import { TENANT_ADMIN_SCOPES } from "../core/reserved-scopes";
-import { PLATFORM_TENANT_ID, PLATFORM_TENANT_SLUG, Tenant, TenantStatus } from "./tenant.entity";
+import { PLATFORM_TENANT_ID, PLATFORM_TENANT_SLUG, TenantStatus } from "../core/tenancy";
+import { Tenant } from "./tenant.entity";
 import type { CreateTenantInput, JwtIssuerInput, TenantPolicyInput, UpdateTenantInput } from "./tenant.inputs";
 
 export const TENANT_DEFAULT_POLICY = { maxTtlDays: 365, requireExpiry: false, expiringSoonDays: 30, wildcardMaxTtlDays: 7 };
@@ -115,7 +116,7 @@ export class TenantService {
     const tenant = Object.assign(new Tenant(), {
       id: newId(now.getTime()),
       slug: input.slug,
-      name: requiredText(input.name, "name", 100),
+      name: input.name.trim(),
       status: TenantStatus.ACTIVE,
       keyPrefix: input.keyPrefix ?? DEFAULT_KEY_PREFIX,
       ...TENANT_DEFAULT_POLICY,
@@ -157,7 +158,7 @@ export class TenantService {
 
   async update(caller: Caller, input: UpdateTenantInput): Promise<Tenant> {
     return this.change(caller, input.id, AuditAction.TENANT_UPDATED, (tenant) => {
-      if (isPresent(input.name) && input.name !== null) tenant.name = requiredText(input.name, "name", 100);
+      if (isPresent(input.name) && input.name !== null) tenant.name = input.name.trim();
       if (isPresent(input.keyPrefix) && input.keyPrefix !== null) tenant.keyPrefix = input.keyPrefix;
       applyPolicy(tenant, input.policy ?? undefined);
       if (isPresent(input.jwtIssuer)) applyJwtIssuer(tenant, input.jwtIssuer);
@@ -179,32 +180,32 @@ export class TenantService {
     });
   }
 
-  /** Locks the row, applies the edit, audits the difference and tells every instance. */
-  private async change(caller: Caller, id: string, action: AuditAction, edit: (tenant: Tenant) => void): Promise<Tenant> {
+  /** One audited edit of the locked tenant, telling every instance. */
+  private change(caller: Caller, id: string, action: AuditAction, edit: (tenant: Tenant) => void): Promise<Tenant> {
     const tenantId = requireUuid(id, "id");
-    return this.transactions.run(async (tx) => {
-      const repository = tx.manager.getRepository(Tenant);
-      const tenant = await repository.findOne({ where: { id: tenantId }, lock: { mode: "pessimistic_write" } });
-      if (!tenant) throw notFound("Tenant");
-      const before = Object.assign(new Tenant(), tenant);
-      edit(tenant);
-      tenant.updatedAt = new Date();
-      try {
-        await repository.save(tenant, { reload: false });
-      } catch (error) {
-        if (isUniqueViolation(error, "tenants_jwt_issuer_key")) throw conflict("another tenant already uses this JWT issuer");
-        throw error;
-      }
-      await this.audit.record(tx.manager, caller, {
-        tenantId: tenant.id,
+    return this.transactions.run((tx) =>
+      auditedEdit(this.audit, tx, caller, {
+        tenantId,
         action,
         targetType: "Tenant",
-        targetId: tenant.id,
-        changes: diffChanges(before, tenant, AUDITED_FIELDS),
-      });
-      await tx.invalidate({ kind: "tenant", tenantId: tenant.id });
-      return tenant;
-    });
+        fields: AUDITED_FIELDS,
+        lock: async (manager) => {
+          const tenant = await manager.getRepository(Tenant).findOne({ where: { id: tenantId }, lock: { mode: "pessimistic_write" } });
+          if (!tenant) throw notFound("Tenant");
+          return tenant;
+        },
+        edit,
+        save: async (manager, tenant) => {
+          try {
+            await manager.getRepository(Tenant).save(tenant, { reload: false });
+          } catch (error) {
+            if (isUniqueViolation(error, "tenants_jwt_issuer_key")) throw conflict("another tenant already uses this JWT issuer");
+            throw error;
+          }
+        },
+        invalidation: (tenant) => ({ kind: "tenant", tenantId: tenant.id }),
+      }),
+    );
   }
 
   private async insertTenant(manager: EntityManager, tenant: Tenant): Promise<void> {

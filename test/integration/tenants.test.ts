@@ -1,4 +1,4 @@
-import { PLATFORM_TENANT_ID } from "../../src/tenants/tenant.entity";
+import { PLATFORM_TENANT_ID } from "../../src/core/tenancy";
 import { createTenant, uniqueSlug } from "../support/factories";
 import { type TestApp, startTestApp } from "../support/test-app";
 

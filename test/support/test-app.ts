@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { type App, type AppOptions, startApp } from "../../src/app/app";
-import { type Config, loadConfig } from "../../src/config";
+import { type Config, loadConfig } from "../../src/app/config";
 import { createLogger } from "../../src/common/logger";
 import { type GraphQLClient, graphqlClient } from "./graphql-client";
 import { testDatabase } from "./test-database";

@@ -2,7 +2,7 @@
  * Which PostgreSQL the tests use: the server at DATABASE_URL when it is set (CI runs both ways),
  * otherwise one embedded PGlite per jest worker, started by the global setup.
  */
-import type { DatabaseTarget } from "../../src/app/app";
+import type { DatabaseTarget } from "../../src/app/database";
 
 export const EMBEDDED_URLS_VARIABLE = "KEYSMITH_TEST_EMBEDDED_URLS";
 

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { ConfigError, loadConfig } from "../../src/config";
+import { ConfigError, loadConfig } from "../../src/app/config";
 
 /** Calls loadConfig and returns the ConfigError it throws; fails the test when it does not throw one. */
 function configErrorFor(env: Record<string, string>): ConfigError {

@@ -42,7 +42,7 @@ describe("docker-compose.yml", () => {
   });
 
   it("sets only variables the server reads", () => {
-    const configSource = read("src/config.ts");
+    const configSource = read("src/app/config.ts");
     for (const variable of Object.keys(app.environment!)) expect(configSource).toContain(`"${variable}"`);
   });
 

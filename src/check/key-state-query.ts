@@ -1,30 +1,9 @@
-import type { BlockList } from "node:net";
 import { buildBlockList } from "../common/network";
 import { GrantSet } from "../core/scope-evaluator";
 import { ROOT_SCOPES } from "../core/reserved-scopes";
-import { PLATFORM_TENANT_ID } from "../tenants/tenant.entity";
-
-/** What a check needs to know of a key, cached by key id. Never leaves the process. */
-export interface KeyState {
-  id: string;
-  tenantId: string;
-  name: string;
-  externalId: string | null;
-  metadata: Record<string, unknown> | null;
-  secretHash: string;
-  enabled: boolean;
-  expiresAt: number | null;
-  /** May lie in the future: a scheduled revocation. */
-  revokedAt: number | null;
-  scopes: string[];
-  grants: GrantSet;
-  subscriptionIds: string[];
-  allowedCidrs: string[];
-  allowlist: BlockList | null;
-  rateLimit: { limit: number; windowSeconds: number } | null;
-  /** A key of the platform tenant holding platform:* is the platform root. */
-  isRoot: boolean;
-}
+import type { KeyState } from "../core/key-state";
+import { PLATFORM_TENANT_ID } from "../core/tenancy";
+import { KEY_SCOPES_SQL, KEY_SUBSCRIPTIONS_SQL } from "../keys/key-relations";
 
 export interface KeyStateRow {
   id: string;
@@ -47,10 +26,8 @@ export interface KeyStateRow {
 export const keyStateQuery = (by: "lookup_id" | "id"): string => `
   SELECT k.id, k.tenant_id, k.name, k.external_id, k.metadata, k.secret_hash, k.enabled, k.expires_at,
          k.revoked_at, k.allowed_cidrs, k.rate_limit, k.rate_limit_window_seconds,
-         ARRAY(SELECT g.scope FROM permission_grants g
-               WHERE g.tenant_id = k.tenant_id AND g.api_key_id = k.id ORDER BY g.scope) AS scopes,
-         ARRAY(SELECT s.subscription_id::text FROM api_key_subscriptions s
-               WHERE s.tenant_id = k.tenant_id AND s.api_key_id = k.id ORDER BY 1) AS subscription_ids
+         ${KEY_SCOPES_SQL} AS scopes,
+         ${KEY_SUBSCRIPTIONS_SQL} AS subscription_ids
   FROM api_keys k
   WHERE k.${by} = $1`;
 

@@ -1,8 +1,8 @@
 import path from "node:path";
-import { parseCidr } from "./common/network";
+import type { LogLevel } from "../common/logger";
+import { parseCidr } from "../common/network";
 
 export type NodeEnv = "development" | "production" | "test";
-export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 export interface Config {
   /** External PostgreSQL; absent means the embedded database under dataDir. */

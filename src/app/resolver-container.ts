@@ -1,0 +1,29 @@
+import type { ContainerType } from "type-graphql";
+import { AuditResolver } from "../audit/audit.resolver";
+import { MeResolver } from "../auth/me.resolver";
+import { CheckResolver } from "../check/check.resolver";
+import { ApiKeyResolver } from "../keys/api-key.resolver";
+import { CatalogResolver } from "../scopes/catalog.resolver";
+import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
+import { TenantResolver } from "../tenants/tenant.resolver";
+import type { Services } from "./services";
+
+/** This instance's resolver objects, handed to type-graphql per request (several instances may share a process). */
+export function resolverContainer(services: Services): ContainerType {
+  const resolvers = new Map<Function, unknown>([
+    [MeResolver, new MeResolver()],
+    [TenantResolver, new TenantResolver(services.tenants)],
+    [SubscriptionResolver, new SubscriptionResolver(services.subscriptions)],
+    [ApiKeyResolver, new ApiKeyResolver(services.keys, services.keyQueries)],
+    [AuditResolver, new AuditResolver(services.audit)],
+    [CheckResolver, new CheckResolver(services.checks)],
+    [CatalogResolver, new CatalogResolver(services.catalog)],
+  ]);
+  return {
+    get(resolverClass: Function) {
+      const resolver = resolvers.get(resolverClass);
+      if (!resolver) throw new Error(`No instance for resolver ${resolverClass.name}`);
+      return resolver;
+    },
+  };
+}

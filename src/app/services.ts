@@ -1,0 +1,92 @@
+import type { DataSource } from "typeorm";
+import { AuditService } from "../audit/audit.service";
+import { Authenticator } from "../auth/authenticator";
+import { JwtVerifier } from "../auth/jwt-verifier";
+import { type CheckObserver, CheckService } from "../check/check.service";
+import { DEFAULT_STATE_CACHE, KeyStateStore, type StateCacheOptions } from "../check/key-state-store";
+import { DEFAULT_VERIFIER_OPTIONS, KeyVerifier, type VerifierOptions } from "../check/key-verifier";
+import { DEFAULT_RATE_LIMITS, type RateLimitOptions, RateLimits } from "../check/rate-limits";
+import { UsageRecorder } from "../check/usage-recorder";
+import type { Logger } from "../common/logger";
+import type { Config } from "./config";
+import type { InvalidationBus } from "../db/invalidation-bus";
+import { Transactions } from "../db/transactions";
+import { KeyIssuer } from "../keys/key-issuer";
+import { KeyQueries } from "../keys/key-queries.service";
+import { KeysService } from "../keys/keys.service";
+import { RootKeys } from "../keys/root-keys";
+import { BcryptHasher, type SecretHasher } from "../keys/secret-hasher";
+import { CatalogService } from "../scopes/catalog.service";
+import { SubscriptionService } from "../subscriptions/subscription.service";
+import { TenantPolicies } from "../tenants/tenant-policies";
+import { TenantService } from "../tenants/tenant.service";
+
+/** What tests and the benchmark may replace or tune; production uses the defaults. */
+export interface ServiceOptions {
+  hasher?: SecretHasher;
+  stateCache?: StateCacheOptions;
+  rateLimits?: RateLimitOptions;
+  verifier?: VerifierOptions;
+  usageFlushMs?: number;
+}
+
+export interface Services {
+  bus: InvalidationBus;
+  audit: AuditService;
+  catalog: CatalogService;
+  tenants: TenantService;
+  subscriptions: SubscriptionService;
+  keys: KeysService;
+  keyQueries: KeyQueries;
+  checks: CheckService;
+  rootKeys: RootKeys;
+  store: KeyStateStore;
+  verifier: KeyVerifier;
+  usage: UsageRecorder;
+  authenticator: Authenticator;
+  limits: RateLimits;
+}
+
+/** The pieces that mint root keys, and nothing else (the command line needs no more). */
+export function createRootKeys(config: Config, dataSource: DataSource, bus: InvalidationBus, logger: Logger, hasher?: SecretHasher): RootKeys {
+  const transactions = new Transactions(dataSource, bus);
+  const issuer = new KeyIssuer(hasher ?? new BcryptHasher(config.bcryptCost));
+  return new RootKeys(dataSource, transactions, issuer, new AuditService(dataSource, logger), new TenantPolicies(dataSource, bus));
+}
+
+/** Every service, wired once. */
+export function createServices(
+  config: Config,
+  logger: Logger,
+  dataSource: DataSource,
+  bus: InvalidationBus,
+  options: ServiceOptions = {},
+  observeCheck?: CheckObserver,
+): Services {
+  const hasher = options.hasher ?? new BcryptHasher(config.bcryptCost);
+  const transactions = new Transactions(dataSource, bus);
+  const audit = new AuditService(dataSource, logger);
+  const issuer = new KeyIssuer(hasher);
+  const catalog = new CatalogService(dataSource, transactions, audit, bus);
+  const policies = new TenantPolicies(dataSource, bus);
+  const store = new KeyStateStore(dataSource, bus, options.stateCache ?? DEFAULT_STATE_CACHE);
+  const verifier = new KeyVerifier(store, hasher, options.verifier ?? DEFAULT_VERIFIER_OPTIONS);
+  const usage = new UsageRecorder(dataSource, logger, options.usageFlushMs);
+  const limits = RateLimits.create(config.redisUrl, options.rateLimits ?? DEFAULT_RATE_LIMITS, logger);
+  return {
+    bus,
+    audit,
+    catalog,
+    tenants: new TenantService(dataSource, transactions, issuer, audit),
+    subscriptions: new SubscriptionService(dataSource, transactions, catalog, audit),
+    keys: new KeysService(transactions, issuer, catalog, audit, policies),
+    keyQueries: new KeyQueries(dataSource, policies, bus),
+    checks: new CheckService(verifier, store, catalog, usage, limits, observeCheck),
+    rootKeys: new RootKeys(dataSource, transactions, issuer, audit, policies),
+    store,
+    verifier,
+    usage,
+    authenticator: new Authenticator(verifier, store, usage, new JwtVerifier(dataSource, bus), limits),
+    limits,
+  };
+}

@@ -1,0 +1,43 @@
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from "@apollo/server/plugin/landingPage/default";
+import type { AuditService } from "../audit/audit.service";
+import type { Logger } from "../common/logger";
+import type { RequestContext } from "../principals/request-context";
+import { deniedAuditPlugin } from "./denied-audit";
+import { errorLoggingPlugin, formatError } from "./error-formatting";
+import { MAX_TOKENS, queryLimits } from "./query-limits";
+import { keysmithSchema } from "./schema";
+
+export interface ApolloOptions {
+  production: boolean;
+  introspection: boolean;
+  logger: Logger;
+  audit: AuditService;
+  plugins?: ApolloServerPlugin<RequestContext>[];
+}
+
+/** Apollo with Keysmith's limits and rules: no batching, CSRF prevention, no stack traces, one error mapper. */
+export async function createApollo(options: ApolloOptions): Promise<ApolloServer<RequestContext>> {
+  const armor = queryLimits().protect();
+  const landingPage = options.production
+    ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+    : ApolloServerPluginLandingPageLocalDefault({ footer: false });
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await keysmithSchema(),
+    introspection: options.introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT: Apollo's own handlers would stop it mid-shutdown and hang the exit.
+    stopOnTerminationSignals: false,
+    formatError,
+    validationRules: armor.validationRules,
+    parseOptions: { maxTokens: MAX_TOKENS },
+    plugins: [landingPage, ...armor.plugins, errorLoggingPlugin(options.logger), deniedAuditPlugin(options.audit), ...(options.plugins ?? [])],
+  });
+  await apollo.start();
+  return apollo;
+}

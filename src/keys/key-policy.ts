@@ -1,0 +1,13 @@
+import type { ExpiryPolicy } from "../core/key-rules";
+
+/** The rules a tenant sets for its keys, and the prefix new keys get. */
+export interface KeyPolicy extends ExpiryPolicy {
+  keyPrefix: string;
+  expiringSoonDays: number;
+}
+
+/** Where key operations read a tenant's policy (the tenants feature provides it). */
+export interface KeyPolicies {
+  /** NOT_FOUND when the tenant does not exist. */
+  get(tenantId: string): Promise<KeyPolicy>;
+}
