@@ -4,9 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import { createDataSource } from "../src/db/data-source";
-import { type EmbeddedPostgres, startEmbeddedPostgres } from "../src/db/embedded-postgres";
-import { runMigrations } from "../src/db/migrate";
+import { loadConfig } from "../src/app/config";
+import { openDatabase } from "../src/app/database";
 import { type Scenario, scenarios } from "./scenarios";
 import { type Seeded, seed } from "./seed";
 
@@ -41,12 +40,9 @@ async function prepareDatabase(): Promise<{ env: Record<string, string>; seeded:
   const started = Date.now();
   const external = process.env.DATABASE_URL;
   const dataDir = external ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "keysmith-bench-"));
-  let embedded: EmbeddedPostgres | undefined;
-  if (dataDir) embedded = await startEmbeddedPostgres({ dataDir, maxConnections: 4 });
-  const dataSource = createDataSource({ url: external ?? embedded!.url, poolSize: embedded ? 1 : 2 });
+  const database = await openDatabase(loadConfig({ ...(external ? { DATABASE_URL: external } : { DATA_DIR: dataDir }), NODE_ENV: "test" }), { poolSize: 2 });
+  const { dataSource } = database;
   try {
-    await dataSource.initialize();
-    await runMigrations(dataSource, { lock: !embedded });
     log(`seeding (${LARGE_KEYS.toLocaleString("en")} keys in the large tenant)...`);
     const seeded = await seed(dataSource, String(Date.now()), LARGE_KEYS, COLD_KEYS);
     return {
@@ -56,8 +52,7 @@ async function prepareDatabase(): Promise<{ env: Record<string, string>; seeded:
       cleanup: () => dataDir && fs.rmSync(dataDir, { recursive: true, force: true }),
     };
   } finally {
-    await dataSource.destroy();
-    await embedded?.close();
+    await database.close();
   }
 }
 

@@ -3,8 +3,8 @@ import { createKey } from "../support/key-operations";
 import { TcpProxy } from "../support/tcp-proxy";
 import { type TestApp, startTestApp } from "../support/test-app";
 import { testDatabase } from "../support/test-database";
+import { CHECK, backendOf } from "../support/checks";
 
-const CHECK = `query ($input: CheckKeyInput!) { checkKey(input: $input) { code } }`;
 const RECOVERY_BOUND_MS = 5_000;
 
 describe("a database outage under a running server", () => {
@@ -27,7 +27,7 @@ describe("a database outage under a running server", () => {
 
   it("fails closed while the database is away and recovers by itself when it returns", async () => {
     const tenant = await createTenant(sut.root);
-    const backend = tenant.admin.as((await createKey(tenant.admin, { scopes: ["keys:verify"] })).secret);
+    const backend = await backendOf(tenant);
     const warm = await createKey(tenant.admin);
     const cold = await createKey(tenant.admin);
     expect((await backend.ok(CHECK, { input: { key: warm.secret } })).checkKey.code).toBe("VALID");

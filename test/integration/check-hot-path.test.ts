@@ -5,8 +5,8 @@ import { unknownKey, withWrongSecret } from "../support/forged-keys";
 import { createTenant, type TenantFixture } from "../support/factories";
 import { REVOKE_KEY, createKey } from "../support/key-operations";
 import { type TestApp, startTestApp } from "../support/test-app";
+import { CHECK, backendOf } from "../support/checks";
 
-const CHECK = `query ($input: CheckKeyInput!) { checkKey(input: $input) { code } }`;
 
 describe("the checkKey hot path", () => {
   let sut: TestApp;
@@ -16,7 +16,7 @@ describe("the checkKey hot path", () => {
   beforeAll(async () => {
     sut = await startTestApp();
     tenant = await createTenant(sut.root);
-    backend = tenant.admin.as((await createKey(tenant.admin, { scopes: ["keys:verify"] })).secret);
+    backend = await backendOf(tenant);
     await backend.ok(CHECK, { input: { key: "warm-up" } });
   });
   afterAll(() => sut.close());

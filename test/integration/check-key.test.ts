@@ -1,14 +1,8 @@
+import { CHECK, backendOf, checkKey } from "../support/checks";
 import { unknownKey, withWrongSecret } from "../support/forged-keys";
 import { createSubscription, createTenant, type TenantFixture } from "../support/factories";
 import { DISABLE_KEY, REGENERATE_KEY, REVOKE_KEY, UPDATE_KEY, createKey } from "../support/key-operations";
 import { type TestApp, startTestApp } from "../support/test-app";
-
-const CHECK = `query ($input: CheckKeyInput!) {
-  checkKey(input: $input) {
-    valid allowed code keyId tenantId name externalId metadata expiresAt grants matchedScopes missingScopes subscriptionIds
-    rateLimit { limit remaining resetAt }
-  }
-}`;
 
 const DEFINE = `mutation ($input: DefineNamespaceInput!) { defineNamespace(input: $input) { namespace { id name operations { name access } } } }`;
 
@@ -32,12 +26,11 @@ describe("checkKey", () => {
         ],
       },
     });
-    const verifier = await createKey(tenant.admin, { name: "backend", scopes: ["keys:verify"] });
-    backend = tenant.admin.as(verifier.secret);
+    backend = await backendOf(tenant);
   });
   afterAll(() => sut.close());
 
-  const check = async (input: Record<string, unknown>, client = backend) => (await client.ok(CHECK, { input })).checkKey;
+  const check = (input: Record<string, unknown>, client = backend) => checkKey(client, input);
 
   describe("answers", () => {
     it("VALID with the key's details and the matched scopes, in the order required, without repeats", async () => {
@@ -134,7 +127,7 @@ describe("checkKey", () => {
     it("TENANT_SUSPENDED for a suspended tenant's keys, and its backend still gets answers", async () => {
       const suspended = await createTenant(sut.root);
       const key = await createKey(suspended.admin, { scopes: ["example:read"] });
-      const suspendedBackend = suspended.admin.as((await createKey(suspended.admin, { scopes: ["keys:verify"] })).secret);
+      const suspendedBackend = await backendOf(suspended);
       await sut.root.ok(`mutation ($id: ID!) { suspendTenant(input: { id: $id }) { tenant { id } } }`, { id: suspended.id });
       expect((await check({ key: key.secret, scopes: ["example:ListItems"] }, suspendedBackend)).code).toBe("TENANT_SUSPENDED");
       expect(await suspendedBackend.code(`{ apiKeys { nodes { id } } }`)).toBe("FORBIDDEN");

@@ -1,8 +1,8 @@
 import { createTenant } from "../support/factories";
 import { createKey } from "../support/key-operations";
 import { type TestApp, startTestApp } from "../support/test-app";
+import { CHECK, backendOf } from "../support/checks";
 
-const CHECK = `query ($input: CheckKeyInput!) { checkKey(input: $input) { code } }`;
 
 /** The value of one sample line, e.g. `keysmith_check_results_total{code="VALID"}`. */
 function sample(text: string, name: string, labels = ""): number | undefined {
@@ -19,7 +19,7 @@ describe("/metrics", () => {
 
   it("exposes operations, latencies, checkKey results by code, cache hits and the pool, in Prometheus format", async () => {
     const tenant = await createTenant(sut.root);
-    const backend = tenant.admin.as((await createKey(tenant.admin, { scopes: ["keys:verify"] })).secret);
+    const backend = await backendOf(tenant);
     const key = await createKey(tenant.admin);
     for (let i = 0; i < 3; i++) await backend.ok(CHECK, { input: { key: key.secret } });
     await backend.ok(CHECK, { input: { key: "garbage" } });

@@ -2,36 +2,36 @@ import type { PostgresInvalidationBus } from "../../src/db/invalidation-bus";
 import { createTenant, type TenantFixture } from "../support/factories";
 import { DISABLE_KEY, REVOKE_KEY, UPDATE_KEY, createKey } from "../support/key-operations";
 import { type TestApp, startTestApp } from "../support/test-app";
-import { testDatabase } from "../support/test-database";
+import { type ServerDatabase, serverDatabase } from "../support/local-services";
+import { CHECK, backendOf } from "../support/checks";
 
-const CHECK = `query ($input: CheckKeyInput!) { checkKey(input: $input) { code } }`;
 const TRIALS = 100;
 /** DESIGN.md: after revokeApiKey returns, every instance answers REVOKED within one second. */
 const PROPAGATION_BOUND_MS = 1_000;
 
 /**
  * Two instances on one PostgreSQL, each with its own caches and LISTEN connection. The embedded
- * database serves one process and does not deliver NOTIFY between connections, so this runs only
- * against a PostgreSQL server (DATABASE_URL; CI runs the suite both ways).
+ * database serves one process and does not deliver NOTIFY between connections, so this runs on a
+ * PostgreSQL server: DATABASE_URL, or a scratch database on the local server.
  */
-const onServer = testDatabase().embedded ? describe.skip : describe;
-
-onServer("two instances on one PostgreSQL", () => {
+describe("two instances on one PostgreSQL", () => {
+  let database: ServerDatabase;
   let first: TestApp;
   let second: TestApp;
   let tenant: TenantFixture;
   let backendOnSecond: TestApp["client"];
 
   beforeAll(async () => {
-    first = await startTestApp();
-    second = await startTestApp();
+    database = await serverDatabase();
+    first = await startTestApp({ database: database.target });
+    second = await startTestApp({ database: database.target });
     tenant = await createTenant(first.root);
-    const verifier = await createKey(tenant.admin, { scopes: ["keys:verify"] });
-    backendOnSecond = second.client.as(verifier.secret);
+    backendOnSecond = second.client.as((await backendOf(tenant)).key);
   });
   afterAll(async () => {
-    await first.close();
-    await second.close();
+    await first?.close();
+    await second?.close();
+    await database?.drop();
   });
 
   /** Polls instance 2 until it gives the expected code; returns how long that took after the change returned. */

@@ -1,10 +1,10 @@
-import net from "node:net";
 import { unknownKey } from "../support/forged-keys";
 import { createTenant, type TenantFixture } from "../support/factories";
 import { createKey } from "../support/key-operations";
 import { type TestApp, startTestApp } from "../support/test-app";
+import { CHECK, backendOf } from "../support/checks";
+import { requireRedis } from "../support/local-services";
 
-const CHECK = `query ($input: CheckKeyInput!) { checkKey(input: $input) { code valid allowed rateLimit { limit remaining resetAt } } }`;
 const ME = `{ me { keyId } }`;
 const PRODUCTION_BUDGETS = { failedAuthPerMinute: 30, failedChecksPerMinute: 100 };
 
@@ -43,7 +43,7 @@ describe("rate limits", () => {
   });
 
   it("throttles failed checks per caller and client address, never the caller's other users", async () => {
-    const backend = tenant.admin.as((await createKey(tenant.admin, { scopes: ["keys:verify"] })).secret);
+    const backend = await backendOf(tenant);
     const valid = await createKey(tenant.admin);
     await backend.ok(CHECK, { input: { key: valid.secret, clientIp: "192.0.2.10" } });
     const codes: string[] = [];
@@ -58,7 +58,7 @@ describe("rate limits", () => {
   });
 
   it("applies a key's own rate limit, reporting what remains; refused checks spend nothing", async () => {
-    const backend = tenant.admin.as((await createKey(tenant.admin, { scopes: ["keys:verify"] })).secret);
+    const backend = await backendOf(tenant);
     const key = await createKey(tenant.admin, { scopes: ["example:read"], rateLimit: { limit: 3, windowSeconds: 60 } });
     const check = async (scopes: string[]) => (await backend.ok(CHECK, { input: { key: key.secret, scopes } })).checkKey;
     expect((await check(["example:CreateItem"])).code).toBe("FORBIDDEN");
@@ -75,29 +75,11 @@ describe("rate limits", () => {
   });
 });
 
-function redisReachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port, timeout: 500 }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on("error", () => resolve(false));
-    socket.on("timeout", () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
-
 describe("a key's rate limit across two instances sharing Redis", () => {
-  const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-  let available = false;
   let first: TestApp;
   let second: TestApp;
   beforeAll(async () => {
-    const { hostname, port } = new URL(redisUrl);
-    available = await redisReachable(hostname, Number(port || 6379));
-    if (!available) return;
+    const redisUrl = await requireRedis();
     first = await startTestApp({ config: { redisUrl } });
     second = await startTestApp({ config: { redisUrl } });
   });
@@ -107,14 +89,8 @@ describe("a key's rate limit across two instances sharing Redis", () => {
   });
 
   it("holds the limit whichever instance answers", async () => {
-    if (!available) {
-      // CI starts Redis (.ci/run), so there the test must run; a laptop without Redis is told why it did not.
-      if (process.env.CI) throw new Error(`Redis is not reachable at ${redisUrl}`);
-      console.warn(`Redis is not reachable at ${redisUrl}: start it (see README) to run this test`);
-      return;
-    }
     const tenant = await createTenant(first.root);
-    const verifier = (await createKey(tenant.admin, { scopes: ["keys:verify"] })).secret;
+    const verifier = (await backendOf(tenant)).key;
     const key = await createKey(tenant.admin, { rateLimit: { limit: 4, windowSeconds: 60 } });
     const instances = [first.client.as(verifier), second.client.as(verifier)];
     const codes: string[] = [];

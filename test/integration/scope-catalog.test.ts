@@ -1,12 +1,12 @@
 import { createSubscription, createTenant } from "../support/factories";
 import { createKey } from "../support/key-operations";
 import { type TestApp, startTestApp } from "../support/test-app";
+import { CHECK, backendOf } from "../support/checks";
 
 const DEFINE = `mutation ($input: DefineNamespaceInput!) {
   defineNamespace(input: $input) { namespace { id tenantId name description operations { name access } } }
 }`;
 const CATALOG = `query ($tenantId: ID) { scopeCatalog(tenantId: $tenantId) { tenantId name operations { name access } } }`;
-const CHECK = `query ($input: CheckKeyInput!) { checkKey(input: $input) { code matchedScopes } }`;
 
 const uniqueName = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -119,7 +119,7 @@ describe("scope catalog", () => {
       const lister = tenant.admin.as((await createKey(tenant.admin, { scopes: ["keys:list"] })).secret);
       expect(await lister.code(DEFINE, { input: { name: uniqueName("x"), operations: [] } })).toBe("FORBIDDEN");
       expect((await lister.ok(CATALOG)).scopeCatalog.length).toBeGreaterThan(0);
-      const verifier = tenant.admin.as((await createKey(tenant.admin, { scopes: ["keys:verify"] })).secret);
+      const verifier = await backendOf(tenant);
       expect(await verifier.code(CATALOG)).toBe("FORBIDDEN");
     });
   });

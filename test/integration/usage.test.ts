@@ -1,8 +1,8 @@
 import { createTenant } from "../support/factories";
 import { GET_KEY, LIST_KEYS, createKey } from "../support/key-operations";
 import { type TestApp, startTestApp } from "../support/test-app";
+import { CHECK, backendOf } from "../support/checks";
 
-const CHECK = `query ($input: CheckKeyInput!) { checkKey(input: $input) { code } }`;
 
 describe("usage (lastUsedAt, usageCount)", () => {
   let sut: TestApp;
@@ -18,7 +18,7 @@ describe("usage (lastUsedAt, usageCount)", () => {
 
   it("is written behind the request path, in one batch, and the first use of a key counts", async () => {
     const tenant = await createTenant(sut.root);
-    const backend = tenant.admin.as((await createKey(tenant.admin, { scopes: ["keys:verify"] })).secret);
+    const backend = await backendOf(tenant);
     const usedOnce = await createKey(tenant.admin);
     const usedOften = await createKey(tenant.admin);
     await sut.app.services.usage.flush();
@@ -40,7 +40,7 @@ describe("usage (lastUsedAt, usageCount)", () => {
 
   it("counts only authentic, usable keys: refused checks are not uses", async () => {
     const tenant = await createTenant(sut.root);
-    const backend = tenant.admin.as((await createKey(tenant.admin, { scopes: ["keys:verify"] })).secret);
+    const backend = await backendOf(tenant);
     const key = await createKey(tenant.admin, { allowedCidrs: ["10.0.0.0/8"] });
     await backend.ok(CHECK, { input: { key: key.secret, clientIp: "192.0.2.1" } });
     await sut.app.services.usage.flush();
@@ -57,7 +57,7 @@ describe("usage (lastUsedAt, usageCount)", () => {
 
   it("sorts by lastUsedAt once flushed", async () => {
     const tenant = await createTenant(sut.root);
-    const backend = tenant.admin.as((await createKey(tenant.admin, { scopes: ["keys:verify"] })).secret);
+    const backend = await backendOf(tenant);
     const older = await createKey(tenant.admin, { name: "older" });
     const newer = await createKey(tenant.admin, { name: "newer" });
     await backend.ok(CHECK, { input: { key: older.secret } });

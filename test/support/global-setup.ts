@@ -1,8 +1,8 @@
 import "reflect-metadata";
 import type { Config } from "jest";
-import { createDataSource } from "../../src/db/data-source";
+import { openDatabase } from "../../src/app/database";
+import { loadConfig } from "../../src/app/config";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../src/db/embedded-postgres";
-import { runMigrations } from "../../src/db/migrate";
 import { EMBEDDED_URLS_VARIABLE } from "./test-database";
 
 declare global {
@@ -11,13 +11,8 @@ declare global {
 
 async function migrate(url: string, embedded: boolean): Promise<void> {
   // The migration lock holds one connection while migrations run on another; PGlite takes just one.
-  const dataSource = createDataSource({ url, poolSize: embedded ? 1 : 2 });
-  await dataSource.initialize();
-  try {
-    await runMigrations(dataSource, { lock: !embedded });
-  } finally {
-    await dataSource.destroy();
-  }
+  const database = await openDatabase(loadConfig({ NODE_ENV: "test" }), { target: { url, embedded }, poolSize: 2 });
+  await database.close();
 }
 
 /** Migrates the real server once, or starts (and migrates) one in-memory PGlite per worker. */
