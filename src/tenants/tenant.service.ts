@@ -47,16 +47,19 @@ function applyPolicy(tenant: Tenant, policy: TenantPolicyInput | undefined): voi
   }
 }
 
+/** A tenant without an identity provider: no JWT is accepted for it. */
+const NO_JWT_ISSUER = {
+  jwtIssuerUrl: null,
+  jwtAudience: null,
+  jwtJwksUrl: null,
+  jwtPublicKeyPem: null,
+  jwtAlgorithms: [],
+  jwtScopeClaim: "scope",
+} as const;
+
 function applyJwtIssuer(tenant: Tenant, issuer: JwtIssuerInput | null): void {
   if (issuer === null) {
-    Object.assign(tenant, {
-      jwtIssuerUrl: null,
-      jwtAudience: null,
-      jwtJwksUrl: null,
-      jwtPublicKeyPem: null,
-      jwtAlgorithms: [],
-      jwtScopeClaim: "scope",
-    });
+    Object.assign(tenant, NO_JWT_ISSUER, { jwtAlgorithms: [] });
     return;
   }
   const hasJwks = Boolean(issuer.jwksUrl);
@@ -120,12 +123,8 @@ export class TenantService {
       status: TenantStatus.ACTIVE,
       keyPrefix: input.keyPrefix ?? DEFAULT_KEY_PREFIX,
       ...TENANT_DEFAULT_POLICY,
-      jwtIssuerUrl: null,
-      jwtAudience: null,
-      jwtJwksUrl: null,
-      jwtPublicKeyPem: null,
+      ...NO_JWT_ISSUER,
       jwtAlgorithms: [],
-      jwtScopeClaim: "scope",
       createdAt: now,
       updatedAt: now,
     });

@@ -16,7 +16,7 @@ describe("the server process on the embedded database", () => {
   it("prints the root key once on first start, serves it, and keeps the data across a restart without a new key", async () => {
     const first = await startServerProcess({ DATA_DIR: dataDir });
     const rootKey = ROOT_KEY_LINE.exec(first.stdout())?.[1];
-    expect(rootKey).toBeDefined();
+    expect(rootKey).toMatch(/^ks_[0-9A-Za-z]{50}$/);
     expect(first.stdout().split(rootKey!).length).toBe(2);
     const root = graphqlClient(`${first.url}/graphql`, rootKey);
     expect((await root.ok(`{ me { kind } }`)).me.kind).toBe("ROOT");

@@ -112,9 +112,10 @@ describe("HTTP surface in production", () => {
   });
   afterAll(() => sut.close());
 
-  it("hides introspection", async () => {
+  it("hides introspection, naming the setting that enables it", async () => {
     const result = await sut.client.request(INTROSPECTION);
     expect(result.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(result.errors?.[0].message).toBe("Introspection is disabled on this server; set INTROSPECTION=true to enable it.");
     expect(result.data).toBeUndefined();
   });
 

@@ -35,6 +35,13 @@ describe("key operations refuse bad input", () => {
     return result;
   }
 
+  it("words every refusal alike: Invalid input, the field and the reason, never the field twice", async () => {
+    const nested = await tenant.admin.request(CREATE_KEY, { input: { name: "x", rateLimit: { limit: 0, windowSeconds: 60 } } });
+    expect(nested.errors?.[0].message).toBe("Invalid input: rateLimit.limit: must not be less than 1");
+    const checkedByTheService = await tenant.admin.request(CREATE_KEY, { input: { name: "x", scopes: ["bad"] } });
+    expect(checkedByTheService.errors?.[0].message).toBe("Invalid input: scopes[0]: must be *:*, *:read, ns:*, ns:read or ns:Operation");
+  });
+
   describe("createApiKey", () => {
     it.each([
       ["an empty name", { name: "" }, "name"],

@@ -1,0 +1,108 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Kind, parse } from "graphql";
+import { type GraphQLClient, graphqlClient } from "../support/graphql-client";
+import { type ServerProcess, startServerProcess } from "../support/server-process";
+
+const README = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+const README_URL = "http://127.0.0.1:4000";
+
+/** The fenced blocks of one language, in the order README has them. */
+const blocks = (language: string): string[] => [...README.matchAll(new RegExp("```" + language + "\\n([\\s\\S]*?)```", "g"))].map((match) => match[1]);
+
+type Results = Record<string, any>;
+type Credential = "root" | "admin" | "backend";
+
+/** Who sends each of README's operations, as its text says. A new block must be added here. */
+const SENT_BY: Record<string, Credential> = {
+  Me: "root",
+  CreateTenant: "root",
+  CreateSubscription: "root",
+  Subscriptions: "root",
+  Suspend: "root",
+  Resume: "root",
+  DefineNamespace: "admin",
+  CreateKey: "admin",
+  CreateBackendKey: "admin",
+  Check: "backend",
+  Keys: "admin",
+  Edit: "admin",
+  Disable: "admin",
+  Enable: "admin",
+  Rotate: "admin",
+  Revoke: "admin",
+  Audit: "admin",
+  Issuer: "root",
+};
+
+/** Each placeholder README asks the reader to fill, and the earlier answer it comes from. */
+const PLACEHOLDERS: Record<string, (results: Results) => string> = {
+  "<tenant id>": (results) => results.CreateTenant.createTenant.tenant.id,
+  "<key id>": (results) => results.CreateKey.createApiKey.apiKey.id,
+  "<the key your user presented>": (results) => results.CreateKey.createApiKey.secret,
+};
+
+describe("README", () => {
+  let dataDir: string;
+  let server: ServerProcess;
+  let rootKey: string;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "keysmith-readme-"));
+    server = await startServerProcess({ DATA_DIR: dataDir });
+    rootKey = /^ {4}(\S+)$/m.exec(server.stdout())![1];
+  });
+  afterAll(async () => {
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("links only to files inside the repository", () => {
+    const links = [...README.matchAll(/\]\(([^)]+)\)/g)].map((match) => match[1]).filter((link) => !/^https?:/.test(link));
+    for (const link of links) {
+      expect(link).not.toMatch(/^\.\.\//);
+      expect(fs.existsSync(path.resolve(__dirname, "../..", link.split("#")[0]))).toBe(true);
+    }
+  });
+
+  it("runs its curl example as pasted", () => {
+    const [curl] = blocks("sh").filter((block) => block.startsWith("curl"));
+    const output = execFileSync("bash", ["-c", curl.replaceAll(README_URL, server.url)], {
+      env: { PATH: process.env.PATH, KEYSMITH_ROOT_KEY: rootKey },
+      encoding: "utf8",
+    });
+    expect(JSON.parse(output)).toEqual({ data: { me: expect.objectContaining({ kind: "ROOT" }) } });
+  });
+
+  it("runs every GraphQL block, in order, each one operation answered without errors", async () => {
+    const graphql = blocks("graphql");
+    expect(graphql.length).toBe(Object.keys(SENT_BY).length);
+    const results: Results = {};
+    const clients: Partial<Record<Credential, GraphQLClient>> = { root: graphqlClient(`${server.url}/graphql`, rootKey) };
+    for (const block of graphql) {
+      const definitions = parse(block).definitions;
+      expect(definitions).toHaveLength(1);
+      const operation = definitions[0];
+      if (operation.kind !== Kind.OPERATION_DEFINITION || !operation.name) throw new Error(`not a named operation:\n${block}`);
+      const name = operation.name.value;
+      const sender = SENT_BY[name];
+      if (!sender) throw new Error(`README operation ${name} is not in SENT_BY`);
+      let document = block;
+      for (const [placeholder, valueOf] of Object.entries(PLACEHOLDERS)) {
+        if (document.includes(placeholder)) document = document.replaceAll(placeholder, valueOf(results));
+      }
+      expect(document).not.toMatch(/<[a-z ]+>/);
+      const client = clients[sender];
+      if (!client) throw new Error(`${name} needs the ${sender} key, which no earlier block created`);
+      const answer = await client.request(document);
+      expect({ name, errors: answer.errors }).toEqual({ name, errors: undefined });
+      results[name] = answer.data;
+      if (name === "CreateTenant") clients.admin = clients.root!.as(answer.data.createTenant.adminKey.secret);
+      if (name === "CreateBackendKey") clients.backend = clients.root!.as(answer.data.createApiKey.secret);
+    }
+    expect(results.Check.checkKey).toMatchObject({ code: "VALID", allowed: true, matchedScopes: ["messaging:SendMessage"] });
+    expect(results.Revoke.revokeApiKey.apiKey.status).toBe("REVOKED");
+  });
+});
