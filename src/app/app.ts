@@ -1,12 +1,15 @@
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ApolloServer } from "@apollo/server";
+import { LRUCache } from "lru-cache";
 import type { DataSource } from "typeorm";
 import type { Logger } from "../common/logger";
+import type { RequestWork } from "../common/request-work";
 import { buildBlockList } from "../common/network";
 import type { Config } from "./config";
 import { InProcessInvalidationBus, type InvalidationBus, PostgresInvalidationBus } from "../db/invalidation-bus";
 import { QueryLog } from "../db/query-log";
+import { type SharedRedis, connectRedis } from "../db/redis";
 import { createApollo } from "../graphql/apollo";
 import { APOLLO_SANDBOX_ORIGINS, Cors } from "../http/cors";
 import { graphqlRoute } from "../http/graphql-route";
@@ -33,6 +36,8 @@ export interface App {
   firstRootKey: string | undefined;
   dataSource: DataSource;
   services: Services;
+  /** What a recent request cost (queries and bcrypt compares it caused), by its x-request-id. */
+  requestWork(requestId: string): RequestWork | undefined;
   /** Stops accepting, finishes requests in flight, flushes usage and closes the database. */
   close(): Promise<void>;
 }
@@ -44,9 +49,10 @@ export async function startApp(options: AppOptions): Promise<App> {
   const database = await openDatabase(config, { target: options.database, queryLog });
   logDatabase(logger, config, database);
   const bus = await startBus(database, logger);
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, config.redisPrefix, logger) : undefined;
   let metrics: Metrics | undefined;
-  const services = createServices(config, logger, database.dataSource, bus, options, (code) => metrics?.recordCheck(code));
-  metrics = new Metrics({ verifier: services.verifier, store: services.store, queryLog, dataSource: database.dataSource });
+  const services = createServices(config, logger, database.dataSource, bus, redis, options, (code) => metrics?.recordCheck(code));
+  metrics = new Metrics({ verifier: services.verifier, scheduler: services.scheduler, store: services.store, queryLog, dataSource: database.dataSource });
   services.usage.start();
   const firstRootKey = await services.rootKeys.createFirstRootKey();
   const apollo = await createApollo({
@@ -56,7 +62,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     audit: services.audit,
     plugins: [metrics.plugin()],
   });
-  const server = buildHttpServer(config, logger, services, apollo, metrics, database.dataSource);
+  const workLog = new LRUCache<string, RequestWork>({ max: 1_000 });
+  const server = buildHttpServer(config, logger, services, apollo, metrics, database.dataSource, workLog);
   const url = await listen(server, config);
   let closing: Promise<void> | undefined;
   return {
@@ -65,7 +72,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     queryLog,
     dataSource: database.dataSource,
     services,
-    close: () => (closing ??= shutdown(server, apollo, services, database)),
+    requestWork: (requestId) => workLog.get(requestId),
+    close: () => (closing ??= shutdown(server, apollo, services, database, redis)),
   };
 }
 
@@ -88,6 +96,7 @@ function buildHttpServer(
   apollo: ApolloServer<RequestContext>,
   metrics: Metrics,
   dataSource: DataSource,
+  workLog: LRUCache<string, RequestWork>,
 ): http.Server {
   const production = config.nodeEnv === "production";
   const cors = new Cors(new Set([...config.corsOrigins, ...(production ? [] : APOLLO_SANDBOX_ORIGINS)]));
@@ -103,6 +112,7 @@ function buildHttpServer(
     cors,
     logger,
     metrics: () => metrics.render(),
+    workLog,
     ready: () => dataSource.query("SELECT 1").then(() => true, () => false),
   });
 }
@@ -117,7 +127,13 @@ async function listen(server: http.Server, config: Config): Promise<string> {
   return `http://${host}:${address.port}`;
 }
 
-async function shutdown(server: http.Server, apollo: ApolloServer<RequestContext>, services: Services, database: Database): Promise<void> {
+async function shutdown(
+  server: http.Server,
+  apollo: ApolloServer<RequestContext>,
+  services: Services,
+  database: Database,
+  redis: SharedRedis | undefined,
+): Promise<void> {
   // Requests already received finish; connections left idle after them are closed as they free up.
   const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
   await new Promise<void>((resolve) => {
@@ -127,7 +143,7 @@ async function shutdown(server: http.Server, apollo: ApolloServer<RequestContext
   clearInterval(idleSweep);
   await apollo.stop();
   await services.usage.stop().catch(() => undefined);
-  await services.limits.close();
+  redis?.client.disconnect();
   await services.bus.stop();
   await database.close();
 }

@@ -17,6 +17,10 @@ export interface Config {
   corsOrigins: string[];
   trustedProxies: string[];
   redisUrl?: string;
+  /** Prefixes every Redis key, so deployments sharing one Redis never meet. */
+  redisPrefix: string;
+  /** Derives the pepper of verified-key fingerprints, which instances then share through Redis. */
+  secretKey?: string;
   dbPoolSize: number;
 }
 
@@ -112,6 +116,19 @@ function addressesOrCidrs(env: Env, name: string): string[] {
   return entries;
 }
 
+function redisPrefix(env: Env): string {
+  const value = read(env, "REDIS_PREFIX") ?? "keysmith";
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(value)) throw new ConfigError("REDIS_PREFIX", "must be 1-64 letters, digits, _ . or -");
+  return value;
+}
+
+/** A secret of at least 32 characters (a random string: `openssl rand -base64 32` gives 44). */
+function secret(env: Env, name: string): string | undefined {
+  const value = read(env, name);
+  if (value !== undefined && value.length < 32) throw new ConfigError(name, "must be at least 32 characters");
+  return value;
+}
+
 /** 10 to 15; as low as 4 for tests only, where speed matters more than strength. */
 function bcryptCostOf(env: Env, nodeEnv: NodeEnv): number {
   const min = nodeEnv === "test" ? 4 : 10;
@@ -139,6 +156,8 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: origins(env, "CORS_ORIGINS"),
     trustedProxies: addressesOrCidrs(env, "TRUSTED_PROXIES"),
     redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
+    redisPrefix: redisPrefix(env),
+    secretKey: secret(env, "SECRET_KEY"),
     dbPoolSize: integer(env, "DB_POOL_SIZE", 10, 1, 100),
   };
 }

@@ -4,12 +4,17 @@ import { Authenticator } from "../auth/authenticator";
 import { JwtVerifier } from "../auth/jwt-verifier";
 import { type CheckObserver, CheckService } from "../check/check.service";
 import { DEFAULT_STATE_CACHE, KeyStateStore, type StateCacheOptions } from "../check/key-state-store";
-import { DEFAULT_VERIFIER_OPTIONS, KeyVerifier, type VerifierOptions } from "../check/key-verifier";
+import { CompareScheduler, DEFAULT_SCHEDULER, type SchedulerOptions } from "../check/compare-scheduler";
+import { DEFAULT_UNKNOWN_KEYS, KeyVerifier, type UnknownKeysOptions } from "../check/key-verifier";
 import { DEFAULT_RATE_LIMITS, type RateLimitOptions, RateLimits } from "../check/rate-limits";
+import { Senders } from "../check/senders";
 import { UsageRecorder } from "../check/usage-recorder";
+import { VerificationPipeline } from "../check/verification-pipeline";
+import { DEFAULT_VERIFIED_KEYS, VerifiedKeys, type VerifiedKeysOptions, fingerprintPepper, redisFingerprints } from "../check/verified-keys";
 import type { Logger } from "../common/logger";
 import type { Config } from "./config";
 import type { InvalidationBus } from "../db/invalidation-bus";
+import type { SharedRedis } from "../db/redis";
 import { Transactions } from "../db/transactions";
 import { KeyIssuer } from "../keys/key-issuer";
 import { KeyQueries } from "../keys/key-queries.service";
@@ -26,7 +31,9 @@ export interface ServiceOptions {
   hasher?: SecretHasher;
   stateCache?: StateCacheOptions;
   rateLimits?: RateLimitOptions;
-  verifier?: VerifierOptions;
+  verifiedKeys?: VerifiedKeysOptions;
+  unknownKeys?: UnknownKeysOptions;
+  scheduler?: SchedulerOptions;
   usageFlushMs?: number;
 }
 
@@ -42,6 +49,8 @@ export interface Services {
   rootKeys: RootKeys;
   store: KeyStateStore;
   verifier: KeyVerifier;
+  scheduler: CompareScheduler;
+  pipeline: VerificationPipeline;
   usage: UsageRecorder;
   authenticator: Authenticator;
   limits: RateLimits;
@@ -60,6 +69,7 @@ export function createServices(
   logger: Logger,
   dataSource: DataSource,
   bus: InvalidationBus,
+  redis: SharedRedis | undefined,
   options: ServiceOptions = {},
   observeCheck?: CheckObserver,
 ): Services {
@@ -70,9 +80,15 @@ export function createServices(
   const catalog = new CatalogService(dataSource, transactions, audit, bus);
   const policies = new TenantPolicies(dataSource, bus);
   const store = new KeyStateStore(dataSource, bus, options.stateCache ?? DEFAULT_STATE_CACHE);
-  const verifier = new KeyVerifier(store, hasher, options.verifier ?? DEFAULT_VERIFIER_OPTIONS);
+  // Fingerprints are shared only under a pepper every instance derives from SECRET_KEY.
+  const sharedFingerprints = redis && config.secretKey ? redisFingerprints(redis.client, redis.prefix, logger) : undefined;
+  const verified = new VerifiedKeys(options.verifiedKeys ?? DEFAULT_VERIFIED_KEYS, fingerprintPepper(config.secretKey), sharedFingerprints);
+  const scheduler = new CompareScheduler(options.scheduler ?? DEFAULT_SCHEDULER);
+  const verifier = new KeyVerifier(store, hasher, verified, scheduler, options.unknownKeys ?? DEFAULT_UNKNOWN_KEYS);
   const usage = new UsageRecorder(dataSource, logger, options.usageFlushMs);
-  const limits = RateLimits.create(config.redisUrl, options.rateLimits ?? DEFAULT_RATE_LIMITS, logger);
+  const limits = new RateLimits(options.rateLimits ?? DEFAULT_RATE_LIMITS, redis);
+  const pipeline = new VerificationPipeline(verifier, store, catalog, usage, limits);
+  const senders = new Senders(limits);
   return {
     bus,
     audit,
@@ -81,12 +97,14 @@ export function createServices(
     subscriptions: new SubscriptionService(dataSource, transactions, catalog, audit),
     keys: new KeysService(transactions, issuer, catalog, audit, policies),
     keyQueries: new KeyQueries(dataSource, policies, bus),
-    checks: new CheckService(verifier, store, catalog, usage, limits, observeCheck),
+    checks: new CheckService(pipeline, senders, observeCheck),
     rootKeys: new RootKeys(dataSource, transactions, issuer, audit, policies),
     store,
     verifier,
+    scheduler,
+    pipeline,
     usage,
-    authenticator: new Authenticator(verifier, store, usage, new JwtVerifier(dataSource, bus), limits),
+    authenticator: new Authenticator(pipeline, senders, new JwtVerifier(dataSource, bus)),
     limits,
   };
 }

@@ -1,21 +1,15 @@
 import { CheckCode } from "../core/check-code";
-import { decide } from "../core/check-decision";
+import { CheckMode } from "../core/scope-evaluator";
 import type { KeyState } from "../core/key-state";
-import type { KeyStateStore } from "../check/key-state-store";
-import type { KeyVerifier } from "../check/key-verifier";
-import type { RateLimits } from "../check/rate-limits";
-import type { UsageRecorder } from "../check/usage-recorder";
-import type { CatalogView } from "../core/scope-evaluator";
+import type { FailureBudget } from "../check/rate-limits";
+import type { Senders } from "../check/senders";
+import type { VerificationPipeline } from "../check/verification-pipeline";
 import { DomainError, ErrorCode, rateLimited, unauthenticated } from "../common/errors";
-import type { JwtVerifier } from "./jwt-verifier";
 import { ActorKind, type Principal, PrincipalKind } from "../principals/principal";
+import type { JwtVerifier } from "./jwt-verifier";
 
-/** One message for every refused credential, so a caller learns nothing about why. */
+/** One message for every refused key, so a caller learns nothing about why. */
 export const INVALID_API_KEY = "Invalid API key";
-const TOO_MANY_FAILURES = "Too many failed authentications from this address; try again later";
-
-/** Authentication requires no scopes, so it consults no catalog. */
-const NO_CATALOG: CatalogView = new Map();
 
 /** `Authorization: Bearer <key or JWT>`, or `X-API-Key: <key>`; undefined when neither is sent. */
 export function readCredential(headers: { authorization?: string; "x-api-key"?: string | string[] }): string | undefined {
@@ -35,50 +29,45 @@ const looksLikeJwt = (credential: string): boolean => credential.split(".").leng
 /** The one place that turns a request's credential into its principal. */
 export class Authenticator {
   constructor(
-    private readonly verifier: KeyVerifier,
-    private readonly store: KeyStateStore,
-    private readonly usage: UsageRecorder,
+    private readonly pipeline: VerificationPipeline,
+    private readonly senders: Senders,
     private readonly jwt: JwtVerifier,
-    private readonly limits: RateLimits,
   ) {}
 
   /**
-   * `ip` is the request's own address: a key with an allowlist is held to it here too, and failed
-   * attempts are budgeted per address (a known good key is never refused for its neighbours' failures).
+   * `ip` is the request's own address: a key with an allowlist is held to it here too, and failures
+   * are paid for by the address that sent them (a key verified before is never refused for them).
    */
   async authenticate(credential: string, ip: string): Promise<Principal> {
-    const failures = this.limits.failedAuthentications(ip);
-    if (looksLikeJwt(credential)) {
-      if (!(await failures.open())) throw rateLimited(TOO_MANY_FAILURES);
-      try {
-        return await this.jwt.verify(credential);
-      } catch (error) {
-        if (error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED) await failures.spend();
-        throw error;
-      }
+    const sender = this.senders.credential(ip);
+    if (looksLikeJwt(credential)) return this.authenticateJwt(credential, sender.failures, sender.refusal);
+    const verification = await this.pipeline.verify({
+      key: credential,
+      sender,
+      check: { scopes: [], mode: CheckMode.ALL, clientIp: ip },
+      spendKeyRateLimit: false,
+    });
+    const { code, state } = verification;
+    if (state && (code === CheckCode.VALID || code === CheckCode.TENANT_SUSPENDED)) {
+      return keyPrincipal(state, code === CheckCode.TENANT_SUSPENDED);
     }
-    const authentication = await this.verifier.authenticate(credential, undefined, failures);
-    if (!authentication.ok) {
-      if (authentication.code === "THROTTLED") throw rateLimited(TOO_MANY_FAILURES);
-      throw unauthenticated(INVALID_API_KEY);
+    // MALFORMED and NOT_FOUND were paid for by the pipeline; a revoked, expired or disabled key is a failure too.
+    if (state || code === CheckCode.IP_NOT_ALLOWED) {
+      const wait = await sender.failures.spend();
+      if (wait !== undefined) throw rateLimited(sender.refusal, wait / 1000);
     }
-    const { state } = authentication;
-    const decision = decide(
-      state,
-      { scopes: [], mode: "ALL", clientIp: ip },
-      {
-        tenantStatus: await this.store.tenantStatus(state.tenantId),
-        subscriptionStatuses: await this.store.subscriptionStatuses(state.subscriptionIds),
-        catalog: NO_CATALOG,
-        now: Date.now(),
-      },
-    );
-    if (decision.code !== CheckCode.VALID && decision.code !== CheckCode.TENANT_SUSPENDED) {
-      await failures.spend();
-      throw unauthenticated(INVALID_API_KEY);
+    throw unauthenticated(INVALID_API_KEY);
+  }
+
+  private async authenticateJwt(token: string, failures: FailureBudget, refusal: string): Promise<Principal> {
+    const exhausted = await failures.exhausted();
+    if (exhausted !== undefined) throw rateLimited(refusal, exhausted / 1000);
+    try {
+      return await this.jwt.verify(token);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED) await failures.spend();
+      throw error;
     }
-    this.usage.record(state.id, state.tenantId);
-    return keyPrincipal(state, decision.code === CheckCode.TENANT_SUSPENDED);
   }
 }
 

@@ -1,140 +1,168 @@
-import { createHmac, randomBytes } from "node:crypto";
-import { BoundedCache } from "../common/bounded-cache";
-import { type ParsedKey, parseKey } from "../core/key-format";
-import type { SecretHasher } from "../keys/secret-hasher";
+import { LRUCache } from "lru-cache";
+import { rateLimited } from "../common/errors";
+import { currentWork } from "../common/request-work";
 import { CheckCode } from "../core/check-code";
+import { type ParsedKey, parseKey } from "../core/key-format";
 import type { KeyState } from "../core/key-state";
+import type { SecretHasher } from "../keys/secret-hasher";
+import { type CompareScheduler, type CompareSender } from "./compare-scheduler";
 import type { KeyStateStore } from "./key-state-store";
 import type { FailureBudget } from "./rate-limits";
+import type { VerifiedKeys } from "./verified-keys";
 
-export type Authentication =
-  | { ok: true; state: KeyState }
-  | { ok: false; code: CheckCode.MALFORMED | CheckCode.NOT_FOUND }
-  /** The admission gate refused: too many recent failures from this source. */
-  | { ok: false; code: "THROTTLED" };
-
-
-
-export interface VerifierOptions {
-  /** bcrypt compares allowed per lookup id per window for secrets not yet verified. */
-  bcryptBudget: number;
-  bcryptBudgetWindowMs: number;
-  verifiedTtlMs: number;
-  verifiedMaxEntries: number;
-  unknownTtlMs: number;
-  unknownMaxEntries: number;
+/**
+ * Who presents a key, and what they pay for failures: budgets belong to the sender, never to a
+ * key, so nobody can lock out someone else's key by sending forgeries that name it.
+ */
+export interface Sender extends CompareSender {
+  /** Failed checks of this sender for one client (or failed authentications from one address). */
+  failures: FailureBudget;
+  /** Failed bcrypt compares of this sender across all its clients. */
+  compares: FailureBudget;
+  /** What a sender over budget is told. */
+  refusal: string;
 }
 
-export const DEFAULT_VERIFIER_OPTIONS: VerifierOptions = {
-  bcryptBudget: 10,
-  bcryptBudgetWindowMs: 60_000,
-  verifiedTtlMs: 15 * 60_000,
-  verifiedMaxEntries: 100_000,
-  unknownTtlMs: 60_000,
-  unknownMaxEntries: 100_000,
-};
+export type Authentication = { ok: true; state: KeyState } | { ok: false; code: CheckCode.MALFORMED | CheckCode.NOT_FOUND };
+
+export interface UnknownKeysOptions {
+  ttlMs: number;
+  maxEntries: number;
+}
+
+export const DEFAULT_UNKNOWN_KEYS: UnknownKeysOptions = { ttlMs: 60_000, maxEntries: 100_000 };
 
 export interface VerifierCounters {
   malformed: number;
   verifiedHits: number;
+  sharedHits: number;
   unknownHits: number;
-  bcryptCompares: number;
-  budgetExhausted: number;
+  bcryptMatches: number;
+  bcryptMismatches: number;
+  /** Senders refused before any work that costs, by the budget that refused them. */
+  refusedFailedChecks: number;
+  refusedFailedCompares: number;
 }
 
 const NOT_FOUND: Authentication = { ok: false, code: CheckCode.NOT_FOUND };
 const MALFORMED: Authentication = { ok: false, code: CheckCode.MALFORMED };
-const THROTTLED: Authentication = { ok: false, code: "THROTTLED" };
 
 /**
- * Proves a presented key authentic. The checksum rejects garbage with no I/O; a key verified before
- * is recognised by HMAC(per-process pepper, key) with no bcrypt; unknown lookup ids are remembered;
- * a cold key costs one query and one async bcrypt compare, shared by concurrent callers and
- * budgeted per lookup id so nobody can keep the server running bcrypt.
+ * Proves a presented key authentic, cheapest first: the checksum rejects garbage with no I/O; a
+ * key verified before is recognised by its fingerprint with no bcrypt; unknown lookup ids are
+ * remembered; a cold key costs one query and one async bcrypt compare, shared by concurrent
+ * callers, scheduled fairly, and paid for by the sender.
  */
 export class KeyVerifier {
-  private readonly pepper = randomBytes(32);
-  private readonly verified: BoundedCache<string, string>;
-  private readonly unknownLookupIds: BoundedCache<string, true>;
-  /** Compares spent per lookup id; an entry (and so its window) ends windowMs after its first compare. */
-  private readonly budgets: BoundedCache<string, { spent: number }>;
+  private readonly unknownLookupIds: LRUCache<string, true>;
   private readonly inFlight = new Map<string, Promise<Authentication>>();
-  readonly counters: VerifierCounters = { malformed: 0, verifiedHits: 0, unknownHits: 0, bcryptCompares: 0, budgetExhausted: 0 };
+  readonly counters: VerifierCounters = {
+    malformed: 0,
+    verifiedHits: 0,
+    sharedHits: 0,
+    unknownHits: 0,
+    bcryptMatches: 0,
+    bcryptMismatches: 0,
+    refusedFailedChecks: 0,
+    refusedFailedCompares: 0,
+  };
 
   constructor(
     private readonly store: KeyStateStore,
     private readonly hasher: SecretHasher,
-    private readonly options: VerifierOptions = DEFAULT_VERIFIER_OPTIONS,
+    private readonly verified: VerifiedKeys,
+    private readonly scheduler: CompareScheduler,
+    unknown: UnknownKeysOptions = DEFAULT_UNKNOWN_KEYS,
   ) {
-    this.verified = new BoundedCache(options.verifiedMaxEntries, options.verifiedTtlMs);
-    this.unknownLookupIds = new BoundedCache(options.unknownMaxEntries, options.unknownTtlMs);
-    this.budgets = new BoundedCache(options.unknownMaxEntries, options.bcryptBudgetWindowMs);
+    this.unknownLookupIds = new LRUCache({ max: unknown.maxEntries, ttl: unknown.ttlMs });
+  }
+
+  get bcryptCompares(): number {
+    return this.counters.bcryptMatches + this.counters.bcryptMismatches;
   }
 
   /**
    * `tenantId`, when given, is the only tenant whose keys are found: others answer NOT_FOUND.
-   * `failures` budgets this source's failed attempts: each failure spends from it, work that costs
-   * (a query, bcrypt) waits until it is open, and past it the answer is THROTTLED. A key verified
-   * before never touches it, so its holder is never locked out by a neighbour's guesses.
+   * Each failure spends the sender's budgets; a sender over them is refused (RATE_LIMITED) before
+   * any query or bcrypt. A key verified before never touches them.
    */
-  async authenticate(presented: string, tenantId?: string, failures?: FailureBudget): Promise<Authentication> {
+  async authenticate(presented: string, sender: Sender, tenantId?: string): Promise<Authentication> {
     const parsed = parseKey(presented);
     if (!parsed) {
       this.counters.malformed++;
-      return this.failed(MALFORMED, failures);
+      return this.failed(MALFORMED, sender);
     }
     // An unknown lookup id cannot belong to a verified key: no fingerprint needed to refuse it.
     if (this.unknownLookupIds.has(parsed.lookupId)) {
       this.counters.unknownHits++;
-      return this.failed(NOT_FOUND, failures);
+      return this.failed(NOT_FOUND, sender);
     }
-    const fingerprint = createHmac("sha256", this.pepper).update(presented).digest("base64");
-    const verifiedKeyId = this.verified.get(fingerprint);
+    const fingerprint = this.verified.fingerprint(presented);
+    const verifiedKeyId = this.verified.local(fingerprint);
     if (verifiedKeyId) {
       this.counters.verifiedHits++;
       const state = await this.store.keyById(verifiedKeyId);
       if (state && (tenantId === undefined || state.tenantId === tenantId)) return { ok: true, state };
-      return this.failed(NOT_FOUND, failures);
+      return this.failed(NOT_FOUND, sender);
     }
-    if (failures && !(await failures.open())) return THROTTLED;
+    await this.admit(sender);
     // Concurrent cold checks of one key share one lookup and one bcrypt compare.
     const flight = `${tenantId ?? "*"}|${fingerprint}`;
     let pending = this.inFlight.get(flight);
     if (!pending) {
-      pending = this.coldAuthenticate(parsed, fingerprint, tenantId).finally(() => this.inFlight.delete(flight));
+      pending = this.coldAuthenticate(parsed, fingerprint, sender, tenantId).finally(() => this.inFlight.delete(flight));
       this.inFlight.set(flight, pending);
     }
     const result = await pending;
-    return result.ok ? result : this.failed(result, failures);
+    return result.ok ? result : this.failed(result, sender);
   }
 
-  private async failed(result: Authentication, failures: FailureBudget | undefined): Promise<Authentication> {
-    return !failures || (await failures.spend()) ? result : THROTTLED;
+  /** Refuses a sender over either budget, before anything that costs. */
+  private async admit(sender: Sender): Promise<void> {
+    const [failures, compares] = await Promise.all([sender.failures.exhausted(), sender.compares.exhausted()]);
+    if (failures !== undefined) this.counters.refusedFailedChecks++;
+    else if (compares !== undefined) this.counters.refusedFailedCompares++;
+    const wait = failures ?? compares;
+    if (wait !== undefined) throw rateLimited(sender.refusal, wait / 1000);
   }
 
-  private async coldAuthenticate(parsed: ParsedKey, fingerprint: string, tenantId: string | undefined): Promise<Authentication> {
-    const state = await this.store.keyByLookupId(parsed.lookupId);
+  private async failed(result: Authentication, sender: Sender): Promise<Authentication> {
+    const wait = await sender.failures.spend();
+    if (wait !== undefined) throw rateLimited(sender.refusal, wait / 1000);
+    return result;
+  }
+
+  private async coldAuthenticate(
+    parsed: ParsedKey,
+    fingerprint: string,
+    sender: Sender,
+    tenantId: string | undefined,
+  ): Promise<Authentication> {
+    const [state, sharedKeyId] = await Promise.all([
+      this.store.keyByLookupId(parsed.lookupId),
+      this.verified.sharing ? this.verified.fromShared(fingerprint) : undefined,
+    ]);
     if (!state) {
       this.unknownLookupIds.set(parsed.lookupId, true);
       return NOT_FOUND;
     }
     if (tenantId !== undefined && state.tenantId !== tenantId) return NOT_FOUND;
-    if (!this.spendBudget(parsed.lookupId)) return NOT_FOUND;
-    this.counters.bcryptCompares++;
-    if (!(await this.hasher.compare(parsed.secret, state.secretHash))) return NOT_FOUND;
-    this.verified.set(fingerprint, state.id);
-    return { ok: true, state };
-  }
-
-  /** False once the lookup id has used its compares for this window. */
-  private spendBudget(lookupId: string): boolean {
-    const budget = this.budgets.get(lookupId);
-    if (budget && budget.spent >= this.options.bcryptBudget) {
-      this.counters.budgetExhausted++;
-      return false;
+    if (sharedKeyId === state.id) {
+      this.counters.sharedHits++;
+      this.verified.remember(fingerprint, state.id);
+      return { ok: true, state };
     }
-    if (budget) budget.spent++;
-    else this.budgets.set(lookupId, { spent: 1 });
-    return true;
+    const matches = await this.scheduler.run(sender, () => this.hasher.compare(parsed.secret, state.secretHash));
+    // Counted in the request that started the flight: those sharing it did no compare.
+    const work = currentWork();
+    if (work) work.bcryptCompares++;
+    if (!matches) {
+      this.counters.bcryptMismatches++;
+      await sender.compares.spend();
+      return NOT_FOUND;
+    }
+    this.counters.bcryptMatches++;
+    this.verified.remember(fingerprint, state.id);
+    return { ok: true, state };
   }
 }

@@ -1,116 +1,114 @@
-import Redis from "ioredis";
+import type Redis from "ioredis";
+import { LRUCache } from "lru-cache";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import type { Logger } from "../common/logger";
-import type { RateLimitState } from "./check.types";
+import { sourceOf } from "../common/network";
 
-/** A budget of failures for one source, consulted by the verifier. */
+/** A budget of failures for one sender, consulted before work that costs and spent by each failure. */
 export interface FailureBudget {
-  /** True while failures may still be tried: asked before work that costs (a query, bcrypt). */
-  open(): Promise<boolean>;
-  /** Records one failure; false once the budget is exceeded (the failure is then refused as RATE_LIMITED). */
-  spend(): Promise<boolean>;
+  /** undefined while failures may still be tried; otherwise how long (ms) until they may. */
+  exhausted(): Promise<number | undefined>;
+  /** Records one failure; returns how long (ms) to wait when that failure went over the budget. */
+  spend(): Promise<number | undefined>;
 }
 
 export interface RateLimitOptions {
-  /** Failed authentications per source address per minute before it is cut off. */
+  /** Failed authentications on Keysmith's own API per source address (an IPv6 source counts as its /64). */
   failedAuthPerMinute: number;
-  /** Failed checks (MALFORMED, NOT_FOUND) per caller and client address per minute. */
+  /** Failed checks (MALFORMED, NOT_FOUND) per caller and client address. */
   failedChecksPerMinute: number;
+  /** Failed bcrypt compares per caller over all its client addresses, and per source address for credentials. */
+  failedComparesPerMinute: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimitOptions = { failedAuthPerMinute: 30, failedChecksPerMinute: 100 };
+export const DEFAULT_RATE_LIMITS: RateLimitOptions = { failedAuthPerMinute: 30, failedChecksPerMinute: 100, failedComparesPerMinute: 600 };
 
-const MINUTE = 60;
+export interface KeyRateLimitState {
+  limit: number;
+  remaining: number;
+  resetAt: Date;
+}
+
+const MINUTE_SECONDS = 60;
+/** Distinct rate-limit windows in use at once; each is one limiter (its counts are per key). */
+const MAX_WINDOWS = 1_000;
 
 /**
- * The three budgets of DESIGN.md, in memory or (with REDIS_URL) in Redis so they hold across
- * instances. Should Redis fail, an in-memory limiter stands in rather than letting everything pass.
+ * The sender budgets and the keys' own limits, in memory or (with Redis) shared by every instance.
+ * Should Redis fail, an in-memory limiter stands in rather than letting everything pass.
  */
 export class RateLimits {
   private readonly failedAuth: RateLimiterAbstract;
-  private readonly failedCheckLimiter: RateLimiterAbstract;
-  private readonly perKey = new Map<string, RateLimiterAbstract>();
+  private readonly failedCheck: RateLimiterAbstract;
+  private readonly failedCompare: RateLimiterAbstract;
+  /** One limiter per window length, counting every key's checks in that window; bounded. */
+  private readonly windows = new LRUCache<number, RateLimiterAbstract>({ max: MAX_WINDOWS });
 
-  private constructor(
+  constructor(
     options: RateLimitOptions,
-    private readonly redis: Redis | undefined,
+    private readonly redis: { client: Redis; prefix: string } | undefined,
   ) {
-    this.failedAuth = this.limiter("auth", options.failedAuthPerMinute, MINUTE);
-    this.failedCheckLimiter = this.limiter("check", options.failedChecksPerMinute, MINUTE);
-  }
-
-  static create(redisUrl: string | undefined, options: RateLimitOptions, logger: Logger): RateLimits {
-    if (!redisUrl) return new RateLimits(options, undefined);
-    const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
-    redis.on("error", (error) => logger.warn({ err: error.message }, "redis unavailable; rate limits fall back to memory"));
-    return new RateLimits(options, redis);
+    this.failedAuth = this.limiter("auth", options.failedAuthPerMinute, MINUTE_SECONDS);
+    this.failedCheck = this.limiter("check", options.failedChecksPerMinute, MINUTE_SECONDS);
+    this.failedCompare = this.limiter("compare", options.failedComparesPerMinute, MINUTE_SECONDS);
   }
 
   /** Failed authentications from one source address. */
   failedAuthentications(address: string): FailureBudget {
-    return this.budget(this.failedAuth, address);
+    return budget(this.failedAuth, sourceOf(address));
   }
 
   /** Failed checks of one caller for one client address: a backend is never locked out by one user's typos. */
   failedChecks(caller: string, clientIp: string | undefined): FailureBudget {
-    return this.budget(this.failedCheckLimiter, `${caller}|${clientIp ?? "-"}`);
+    return budget(this.failedCheck, `${caller}|${clientIp ?? "-"}`);
   }
 
-  /** Spends one unit of the key's own budget; `allowed` is false once the window's budget is gone. */
-  async consumeKey(keyId: string, limit: number, windowSeconds: number): Promise<{ allowed: boolean; state: RateLimitState }> {
-    const name = `key:${limit}:${windowSeconds}`;
-    let limiter = this.perKey.get(name);
+  /** Failed bcrypt compares of one sender: a caller over all its client addresses, or a source address. */
+  failedCompares(sender: string): FailureBudget {
+    return budget(this.failedCompare, sender);
+  }
+
+  /** Spends one check of the key's own limit; `allowed` is false once the window's limit is used up. */
+  async consumeKey(keyId: string, limit: number, windowSeconds: number): Promise<{ allowed: boolean; state: KeyRateLimitState }> {
+    let limiter = this.windows.get(windowSeconds);
     if (!limiter) {
-      limiter = this.limiter(name, limit, windowSeconds);
-      this.perKey.set(name, limiter);
+      // Points are the key's to check: one limiter serves every limit with this window.
+      limiter = this.limiter(`key:${windowSeconds}`, Number.MAX_SAFE_INTEGER, windowSeconds);
+      this.windows.set(windowSeconds, limiter);
     }
-    let result: RateLimiterRes;
-    let allowed = true;
-    try {
-      result = await limiter.consume(keyId);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      result = rejection;
-      allowed = false;
-    }
+    const result = await limiter.consume(keyId);
     return {
-      allowed,
-      state: { limit, remaining: Math.max(0, result.remainingPoints), resetAt: new Date(Date.now() + result.msBeforeNext) },
+      allowed: result.consumedPoints <= limit,
+      state: { limit, remaining: Math.max(0, limit - result.consumedPoints), resetAt: new Date(Date.now() + result.msBeforeNext) },
     };
-  }
-
-  async close(): Promise<void> {
-    this.redis?.disconnect();
   }
 
   private limiter(name: string, points: number, duration: number): RateLimiterAbstract {
-    const keyPrefix = `keysmith:${name}`;
-    if (!this.redis) return new RateLimiterMemory({ keyPrefix, points, duration });
+    if (!this.redis) return new RateLimiterMemory({ keyPrefix: name, points, duration });
     return new RateLimiterRedis({
-      storeClient: this.redis,
-      keyPrefix,
+      storeClient: this.redis.client,
+      keyPrefix: `${this.redis.prefix}:limit:${name}`,
       points,
       duration,
       rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points, duration }),
     });
   }
+}
 
-  private budget(limiter: RateLimiterAbstract, key: string): FailureBudget {
-    return {
-      async open() {
-        const result = await limiter.get(key);
-        return !result || result.remainingPoints > 0;
-      },
-      async spend() {
-        try {
-          await limiter.consume(key);
-          return true;
-        } catch (rejection) {
-          if (rejection instanceof RateLimiterRes) return false;
-          throw rejection;
-        }
-      },
-    };
-  }
+function budget(limiter: RateLimiterAbstract, key: string): FailureBudget {
+  return {
+    async exhausted() {
+      const result = await limiter.get(key);
+      return result && result.remainingPoints <= 0 ? result.msBeforeNext : undefined;
+    },
+    async spend() {
+      try {
+        await limiter.consume(key);
+        return undefined;
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) return rejection.msBeforeNext;
+        throw rejection;
+      }
+    },
+  };
 }

@@ -44,3 +44,18 @@ export function addressAllowed(list: BlockList, address: string): boolean {
   if (version === 0) return false;
   return list.check(address, version === 4 ? "ipv4" : "ipv6");
 }
+
+/**
+ * Who sent a request, for budgets: an IPv4 address as it is, an IPv6 address as its /64 (one
+ * subscriber's whole prefix: handing out addresses within it buys no larger budget).
+ */
+export function sourceOf(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  const [head, tail = ""] = address.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}

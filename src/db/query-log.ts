@@ -1,5 +1,6 @@
 import type { Logger as TypeOrmLogger } from "typeorm";
 import type { Logger } from "../common/logger";
+import { currentWork } from "../common/request-work";
 
 /**
  * TypeORM's logger: counts every statement sent (metrics, and the proof in tests that a path runs
@@ -12,6 +13,8 @@ export class QueryLog implements TypeOrmLogger {
 
   logQuery(): void {
     this.queries++;
+    const work = currentWork();
+    if (work) work.queries++;
   }
 
   logQueryError(error: string | Error, query: string): void {

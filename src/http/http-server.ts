@@ -3,6 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { classifyError } from "../common/error-classifier";
 import { ErrorCode, requestError } from "../common/errors";
 import type { Logger } from "../common/logger";
+import { type RequestWork, withRequestWork } from "../common/request-work";
 import type { Cors } from "./cors";
 import type { graphqlRoute } from "./graphql-route";
 import { sendGraphqlError, sendJson } from "./responses";
@@ -14,6 +15,8 @@ export interface HttpServerDependencies {
   /** True when the database answers. */
   ready: () => Promise<boolean>;
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Keeps what each recent request cost (queries, bcrypt compares), by request id. */
+  workLog?: { set(requestId: string, work: RequestWork): void };
 }
 
 /**
@@ -46,8 +49,10 @@ export function createHttpServer(deps: HttpServerDependencies): http.Server {
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
+    const work: RequestWork = { queries: 0, bcryptCompares: 0 };
+    deps.workLog?.set(requestId, work);
     try {
-      await route(request, response, requestId);
+      await withRequestWork(work, () => route(request, response, requestId));
     } catch (error) {
       if (response.headersSent) {
         response.destroy();

@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import type { DataSource } from "typeorm";
 import type { CheckCode } from "../core/check-code";
 import type { KeyStateStore } from "../check/key-state-store";
+import type { CompareScheduler } from "../check/compare-scheduler";
 import type { KeyVerifier } from "../check/key-verifier";
 import type { QueryLog } from "../db/query-log";
 import type { RequestContext } from "../principals/request-context";
@@ -19,8 +20,10 @@ export class Metrics {
   private readonly operations: Counter<"operation" | "outcome">;
   private readonly latency: Histogram<"operation">;
   private readonly checkResults: Counter<"code">;
+  /** Copies labelled counts kept by the verifier and the scheduler into their counters. */
+  private readonly collectLabelled: () => void;
 
-  constructor(sources: { verifier: KeyVerifier; store: KeyStateStore; queryLog: QueryLog; dataSource: DataSource }) {
+  constructor(sources: { verifier: KeyVerifier; scheduler: CompareScheduler; store: KeyStateStore; queryLog: QueryLog; dataSource: DataSource }) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "keysmith_" });
     this.operations = new Counter({
@@ -37,7 +40,7 @@ export class Metrics {
       registers,
     });
     this.checkResults = new Counter({ name: "keysmith_check_results_total", help: "checkKey answers by code", labelNames: ["code"], registers });
-    const { verifier, store, queryLog, dataSource } = sources;
+    const { verifier, scheduler, store, queryLog, dataSource } = sources;
     const counterOf = (name: string, help: string, read: () => number) =>
       new Counter({
         name,
@@ -50,7 +53,42 @@ export class Metrics {
       });
     counterOf("keysmith_key_cache_hits_total", "Checks answered from the verified-key cache (no bcrypt)", () => verifier.counters.verifiedHits);
     counterOf("keysmith_unknown_key_cache_hits_total", "Unknown lookup ids answered from the negative cache", () => verifier.counters.unknownHits);
-    counterOf("keysmith_bcrypt_compares_total", "bcrypt compares run", () => verifier.counters.bcryptCompares);
+    counterOf("keysmith_shared_fingerprint_hits_total", "Cold checks proved by a fingerprint another instance verified (no bcrypt)", () => verifier.counters.sharedHits);
+    const compares = new Counter({ name: "keysmith_bcrypt_compares_total", help: "bcrypt compares run, by outcome", labelNames: ["outcome"], registers });
+    const refusals = new Counter({
+      name: "keysmith_verification_refusals_total",
+      help: "Senders refused before any bcrypt work, by reason",
+      labelNames: ["reason"],
+      registers,
+    });
+    const countersOf: Array<[Counter<string>, Record<string, string>, () => number]> = [
+      [compares, { outcome: "match" }, () => verifier.counters.bcryptMatches],
+      [compares, { outcome: "mismatch" }, () => verifier.counters.bcryptMismatches],
+      [refusals, { reason: "failed_checks" }, () => verifier.counters.refusedFailedChecks],
+      [refusals, { reason: "failed_compares" }, () => verifier.counters.refusedFailedCompares],
+      [refusals, { reason: "queue_full" }, () => scheduler.refusedQueueFull],
+    ];
+    this.collectLabelled = () => {
+      for (const [counter, labels, read] of countersOf) {
+        counter.remove(labels);
+        counter.inc(labels, read());
+      }
+    };
+    new Gauge({
+      name: "keysmith_bcrypt_queue_length",
+      help: "bcrypt compares waiting for a slot",
+      registers,
+      collect() {
+        this.set(scheduler.waiting);
+      },
+    });
+    const wait = new Histogram({
+      name: "keysmith_bcrypt_queue_wait_seconds",
+      help: "How long compares waited for a slot",
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    scheduler.onDispatch(({ waitedMs }) => wait.observe(waitedMs / 1000));
     counterOf("keysmith_key_state_loads_total", "Key states read from the database", () => store.counters.keyLoads);
     counterOf("keysmith_db_queries_total", "Statements sent to the database", () => queryLog.queries);
     const pool = () => (dataSource.driver as unknown as { master?: PoolStats }).master;
@@ -105,6 +143,7 @@ export class Metrics {
   }
 
   async render(): Promise<{ contentType: string; body: string }> {
+    this.collectLabelled();
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }

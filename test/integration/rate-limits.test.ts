@@ -1,3 +1,4 @@
+import { DEFAULT_RATE_LIMITS } from "../../src/check/rate-limits";
 import { unknownKey } from "../support/forged-keys";
 import { createTenant, type TenantFixture } from "../support/factories";
 import { createKey } from "../support/key-operations";
@@ -6,7 +7,7 @@ import { CHECK, backendOf } from "../support/checks";
 import { requireRedis } from "../support/local-services";
 
 const ME = `{ me { keyId } }`;
-const PRODUCTION_BUDGETS = { failedAuthPerMinute: 30, failedChecksPerMinute: 100 };
+const PRODUCTION_BUDGETS = DEFAULT_RATE_LIMITS;
 
 const wrongKey = (index: number) => unknownKey(index);
 

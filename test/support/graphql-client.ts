@@ -10,6 +10,8 @@ export interface GraphQLResult<T = Record<string, any>> {
   errors?: GraphQLErrorBody[];
   /** The raw response body, for checks that nothing leaks. */
   text: string;
+  /** The server's x-request-id: what it logs the request under (and counts its work by). */
+  requestId: string | null;
 }
 
 export interface GraphQLClient {
@@ -35,7 +37,7 @@ export function graphqlClient(url: string, credential?: string): GraphQLClient {
       });
       const text = await response.text();
       const body = JSON.parse(text);
-      return { status: response.status, data: body.data, errors: body.errors, text };
+      return { status: response.status, data: body.data, errors: body.errors, text, requestId: response.headers.get("x-request-id") };
     },
     async ok(query, variables) {
       const result = await client.request(query, variables);

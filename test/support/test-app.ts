@@ -37,7 +37,7 @@ export async function startTestApp(options: Omit<Partial<AppOptions>, "config"> 
     logger: createLogger(config.logLevel, sink),
     database: options.database ?? testDatabase(),
     // Every test request comes from 127.0.0.1: the brute-force tests set the production budgets themselves.
-    rateLimits: options.rateLimits ?? { failedAuthPerMinute: 100_000, failedChecksPerMinute: 100_000 },
+    rateLimits: options.rateLimits ?? { failedAuthPerMinute: 100_000, failedChecksPerMinute: 100_000, failedComparesPerMinute: 100_000 },
   });
   const rootKey = await app.services.rootKeys.createRootKey("test root");
   const client = graphqlClient(`${app.url}/graphql`);

@@ -26,6 +26,8 @@ describe("loadConfig", () => {
       corsOrigins: [],
       trustedProxies: [],
       redisUrl: undefined,
+      redisPrefix: "keysmith",
+      secretKey: undefined,
       dbPoolSize: 10,
     });
   });
@@ -47,6 +49,8 @@ describe("loadConfig", () => {
       CORS_ORIGINS: "https://app.example.com, http://localhost:3000",
       TRUSTED_PROXIES: "10.0.0.0/8,::1, 192.168.1.7",
       REDIS_URL: "rediss://cache.internal:6380",
+      REDIS_PREFIX: "keysmith-eu",
+      SECRET_KEY: "k".repeat(32),
       DB_POOL_SIZE: "25",
     });
     expect(sut).toEqual({
@@ -61,6 +65,8 @@ describe("loadConfig", () => {
       corsOrigins: ["https://app.example.com", "http://localhost:3000"],
       trustedProxies: ["10.0.0.0/8", "::1", "192.168.1.7"],
       redisUrl: "rediss://cache.internal:6380",
+      redisPrefix: "keysmith-eu",
+      secretKey: "k".repeat(32),
       dbPoolSize: 25,
     });
   });
@@ -130,6 +136,8 @@ describe("loadConfig", () => {
       ["TRUSTED_PROXIES", "10.0.0.0/33", "10.0.0.0"],
       ["TRUSTED_PROXIES", "10.0.0.1,proxy.internal", "proxy.internal"],
       ["TRUSTED_PROXIES", "LOCAL_ONLY", "LOCAL_ONLY"],
+      ["SECRET_KEY", "short-Secr3tValue", "Secr3tValue"],
+      ["REDIS_PREFIX", "has spaces Pr3fix", "Pr3fix"],
     ])("%s=%p throws a ConfigError naming the variable and not echoing the value", (variable, value, fragment) => {
       const sut = configErrorFor({ NODE_ENV: "test", [variable]: value });
       expect(sut).toBeInstanceOf(ConfigError);

@@ -1,4 +1,4 @@
-import { LOCAL_ONLY, addressAllowed, buildBlockList, parseCidr } from "../../src/common/network";
+import { LOCAL_ONLY, addressAllowed, buildBlockList, parseCidr, sourceOf } from "../../src/common/network";
 
 describe("parseCidr", () => {
   it.each([
@@ -92,5 +92,24 @@ describe("buildBlockList and addressAllowed", () => {
     const sut = buildBlockList(["nonsense", "10.0.0.0/8"]);
     expect(addressAllowed(sut, "10.0.0.1")).toBe(true);
     expect(addressAllowed(sut, "11.0.0.1")).toBe(false);
+  });
+});
+
+describe("sourceOf", () => {
+  it.each([
+    ["203.0.113.7", "203.0.113.7"],
+    ["::ffff:203.0.113.7", "203.0.113.7"],
+    ["2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"],
+    ["2001:0db8:0001:0002:ffff::1", "2001:db8:1:2::/64"],
+    ["2001:db8::1", "2001:db8:0:0::/64"],
+    ["::1", "0:0:0:0::/64"],
+    ["fe80::1", "fe80:0:0:0::/64"],
+  ])("counts %s as %s", (address, source) => {
+    expect(sourceOf(address)).toBe(source);
+  });
+
+  it("gives every address of one IPv6 /64 the same source", () => {
+    expect(sourceOf("2001:db8:aa:bb::1")).toBe(sourceOf("2001:db8:aa:bb:ffff:ffff:ffff:ffff"));
+    expect(sourceOf("2001:db8:aa:bb::1")).not.toBe(sourceOf("2001:db8:aa:bc::1"));
   });
 });

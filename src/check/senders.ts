@@ -1,0 +1,34 @@
+import { sourceOf } from "../common/network";
+import type { Principal } from "../principals/principal";
+import { UNAUTHENTICATED } from "./compare-scheduler";
+import type { Sender } from "./key-verifier";
+import type { RateLimits } from "./rate-limits";
+
+/** The senders of presented keys, each with the budgets it pays its failures from. */
+export class Senders {
+  constructor(private readonly limits: RateLimits) {}
+
+  /** A principal asking about its users' keys (checkKey, the REST check), for one client address. */
+  caller(principal: Principal, clientIp: string | undefined): Sender {
+    const id = `${principal.tenantId}:${principal.actor.id}`;
+    return {
+      shareClass: principal.tenantId,
+      id,
+      failures: this.limits.failedChecks(id, clientIp),
+      compares: this.limits.failedCompares(`caller:${id}`),
+      refusal: "Too many failed checks; try again later",
+    };
+  }
+
+  /** A credential presented to Keysmith's own API, before any principal is known. */
+  credential(address: string): Sender {
+    const source = sourceOf(address);
+    return {
+      shareClass: UNAUTHENTICATED,
+      id: source,
+      failures: this.limits.failedAuthentications(address),
+      compares: this.limits.failedCompares(`source:${source}`),
+      refusal: "Too many failed authentications from this address; try again later",
+    };
+  }
+}
