@@ -10,6 +10,9 @@ import { Tenant } from "../tenants/tenant.entity";
 import { ActorKind, type Principal, PrincipalKind } from "../principals/principal";
 
 
+/** Remembered for issuers no tenant registered (anyone can make up new ones: the cache is bounded). */
+const NO_ISSUER = Symbol("no issuer");
+
 /** One message for every refused token, so a caller learns nothing about why. */
 export const INVALID_TOKEN = "Invalid token";
 
@@ -37,7 +40,7 @@ export function scopesFromClaim(payload: JWTPayload, claim: string): string[] {
  */
 export class JwtVerifier {
   /** Bounded: the issuer comes from an unverified token, so anyone can make up new ones. */
-  private readonly issuers = new GuardedCache<string, IssuerEntry | null>({ maxEntries: 1_000 });
+  private readonly issuers = new GuardedCache<string, IssuerEntry | typeof NO_ISSUER>({ maxEntries: 1_000 });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -85,9 +88,9 @@ export class JwtVerifier {
   private async issuer(issuer: string): Promise<IssuerEntry | null> {
     const entry = await this.issuers.getOrLoad(issuer, async () => {
       const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ jwtIssuerUrl: issuer });
-      return tenant ? toEntry(tenant) : null;
+      return (tenant && toEntry(tenant)) ?? NO_ISSUER;
     });
-    return entry ?? null;
+    return entry === NO_ISSUER || entry === undefined ? null : entry;
   }
 }
 

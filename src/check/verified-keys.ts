@@ -59,7 +59,7 @@ export class VerifiedKeys {
       max: options.maxEntries,
       ttl: options.idleTtlMs,
       updateAgeOnGet: true,
-      perf: { now: this.now },
+      ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
     });
   }
 

@@ -1,4 +1,4 @@
-import { BoundedCache } from "./bounded-cache";
+import { LRUCache } from "lru-cache";
 
 /**
  * How long a cached copy of database state may live when no invalidation reaches it: the bound
@@ -11,20 +11,22 @@ export interface GuardedCacheOptions {
   ttlMs?: number;
   /** While false the cache is bypassed (reads load, nothing is stored): invalidations may be lost. */
   enabled?: () => boolean;
+  /** The clock (tests move it instead of waiting). */
+  now?: () => number;
 }
 
 /**
- * A bounded cache of database state whose fills are guarded by an epoch that every invalidation
+ * A bounded, least-recently-used cache of database state whose fills are guarded by an epoch that every invalidation
  * moves: a value read while an invalidation happened is returned once and never stored, so a read
  * that started before a change cannot put the old value back for a whole TTL.
  */
-export class GuardedCache<K, V> {
-  private readonly entries: BoundedCache<K, V>;
+export class GuardedCache<K extends {}, V extends {}> {
+  private readonly entries: LRUCache<K, V>;
   private epoch = 0;
   private readonly enabled: () => boolean;
 
   constructor(options: GuardedCacheOptions) {
-    this.entries = new BoundedCache(options.maxEntries, options.ttlMs ?? CACHE_TTL_MS);
+    this.entries = new LRUCache({ max: options.maxEntries, ttl: options.ttlMs ?? CACHE_TTL_MS, ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}) });
     this.enabled = options.enabled ?? (() => true);
   }
 

@@ -9,6 +9,7 @@ import type { RequestContext } from "../principals/request-context";
 import { deniedAuditPlugin } from "./denied-audit";
 import { errorLoggingPlugin, formatError } from "./error-formatting";
 import { MAX_TOKENS, queryLimits } from "./query-limits";
+import { refusalStatusPlugin } from "./refusal-status";
 import { keysmithSchema } from "./schema";
 
 export interface ApolloOptions {
@@ -36,7 +37,7 @@ export async function createApollo(options: ApolloOptions): Promise<ApolloServer
     formatError,
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: MAX_TOKENS },
-    plugins: [landingPage, ...armor.plugins, errorLoggingPlugin(options.logger), deniedAuditPlugin(options.audit), ...(options.plugins ?? [])],
+    plugins: [landingPage, ...armor.plugins, errorLoggingPlugin(options.logger), deniedAuditPlugin(options.audit), refusalStatusPlugin(), ...(options.plugins ?? [])],
   });
   await apollo.start();
   return apollo;

@@ -96,6 +96,7 @@ export function formatError(formatted: GraphQLFormattedError, thrown: unknown): 
       code: classified.code,
       ...(classified.fields ? { field: classified.fields[0]?.field, fields: classified.fields } : {}),
       ...(classified.requestId ? { requestId: classified.requestId } : {}),
+      ...(classified.retryAfterSeconds !== undefined ? { retryAfterSeconds: classified.retryAfterSeconds } : {}),
     },
     ...(formatted.path ? { path: formatted.path } : {}),
   };
