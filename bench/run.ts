@@ -1,13 +1,15 @@
 import "reflect-metadata";
-import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import autocannon from "autocannon";
 import { loadConfig } from "../src/app/config";
 import { openDatabase } from "../src/app/database";
-import { type Scenario, scenarios } from "./scenarios";
+import { type Figures, drive, headers } from "./load";
+import { type Scenario, HONEST_CONNECTIONS, attacks, baseline, check, honestColdChecks, scenarios } from "./scenarios";
 import { type Seeded, seed } from "./seed";
+import { type BenchServer, metric, startServer } from "./server";
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
 /** Unmeasured load before each scenario, so JIT warm-up and cold caches do not count. */
@@ -15,25 +17,23 @@ const WARMUP_SECONDS = Math.max(1, Math.round(DURATION_SECONDS / 4));
 const CONNECTIONS = 50;
 const LARGE_KEYS = Number(process.env.BENCH_LARGE_KEYS ?? 1_000_000);
 const COLD_KEYS = 2_000;
-const MAIN = path.resolve(__dirname, "../src/main.js");
+/** Keys a first instance verifies before the restart-warm run starts a second one. */
+const RESTART_KEYS = 200;
 /** BENCH_PROFILE=1 writes the server's CPU profile to .bench/ (open it in Chrome DevTools). */
 const PROFILE = process.env.BENCH_PROFILE === "1";
 /** BENCH_ONLY=checkKey runs only the scenarios whose name contains it (the baseline always runs). */
 const ONLY = process.env.BENCH_ONLY;
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 
-interface Figures {
-  scenario: string;
+interface Row extends Figures {
   /** The scenario's first request, alone and before any warm-up: for apiKeyStats, the uncached count. */
   firstRequestMs: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
   throughputRatio: number;
   p99Ratio: number;
 }
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+const selected = (name: string) => !ONLY || name.includes(ONLY);
 
 /** Seeds before the server starts: the embedded database is one process's at a time. */
 async function prepareDatabase(): Promise<{ env: Record<string, string>; seeded: Seeded; seedSeconds: number; cleanup: () => void }> {
@@ -41,10 +41,9 @@ async function prepareDatabase(): Promise<{ env: Record<string, string>; seeded:
   const external = process.env.DATABASE_URL;
   const dataDir = external ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "keysmith-bench-"));
   const database = await openDatabase(loadConfig({ ...(external ? { DATABASE_URL: external } : { DATA_DIR: dataDir }), NODE_ENV: "test" }), { poolSize: 2 });
-  const { dataSource } = database;
   try {
     log(`seeding (${LARGE_KEYS.toLocaleString("en")} keys in the large tenant)...`);
-    const seeded = await seed(dataSource, String(Date.now()), LARGE_KEYS, COLD_KEYS);
+    const seeded = await seed(database.dataSource, String(Date.now()), LARGE_KEYS, COLD_KEYS);
     return {
       env: external ? { DATABASE_URL: external } : { DATA_DIR: dataDir! },
       seeded,
@@ -56,50 +55,120 @@ async function prepareDatabase(): Promise<{ env: Record<string, string>; seeded:
   }
 }
 
-/** The real server, in its own process, as a user runs it. */
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const profile = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(".bench")}`] : [];
-  const child = spawn(process.execPath, [...profile, MAIN], {
-    env: { PATH: process.env.PATH, NODE_ENV: "production", PORT: "0", LOG_LEVEL: "info", BCRYPT_COST: "10", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let output = "";
-    child.stdout!.on("data", (chunk) => {
-      output += chunk;
-      const ready = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"Keysmith is ready"/.exec(output);
-      if (ready) resolve({ child, url: ready[1] });
-    });
-    child.once("exit", (code) => reject(new Error(`the server exited with ${code} before it was ready:\n${output}`)));
-  });
-}
-
-function headers(credential?: string): Record<string, string> {
-  return { "content-type": "application/json", ...(credential ? { authorization: `Bearer ${credential}` } : {}) };
-}
-
 /** One request on its own, checked; returns its latency (for stats, the uncached count). */
-async function verify(url: string, scenario: Scenario): Promise<number> {
+async function firstRequest(url: string, scenario: Scenario): Promise<number> {
   const started = performance.now();
   const response = await fetch(url, { method: "POST", headers: headers(scenario.credential), body: scenario.body ?? scenario.bodies![0] });
   const body = await response.json();
   const elapsed = performance.now() - started;
-  if (!scenario.expect(body)) throw new Error(`${scenario.name}: unexpected answer ${JSON.stringify(body).slice(0, 300)}`);
+  if (!scenario.expect(body, response.status)) throw new Error(`${scenario.name}: unexpected answer ${JSON.stringify(body).slice(0, 300)}`);
   return elapsed;
 }
 
-async function measure(url: string, scenario: Scenario, duration = DURATION_SECONDS) {
-  let next = 0;
-  const bodies = scenario.bodies;
-  return autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration,
-    method: "POST",
-    headers: headers(scenario.credential),
-    body: scenario.body,
-    requests: bodies ? [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }] : undefined,
+async function measure(url: string, scenario: Scenario): Promise<Figures & { firstRequestMs: number }> {
+  const firstRequestMs = await firstRequest(url, scenario);
+  log(`${scenario.name}...`);
+  const connections = scenario.connections ?? CONNECTIONS;
+  if (scenario.warmUp !== false) await drive(url, scenario, connections, WARMUP_SECONDS);
+  return { ...(await drive(url, scenario, connections, DURATION_SECONDS, scenario.name)), firstRequestMs };
+}
+
+/**
+ * The load scenarios between two baselines; every ratio compares with their mean, so a machine
+ * that slowed down (or sped up) during the run shows as a gap between the two.
+ */
+async function loadScenarios(url: string, seeded: Seeded, largeLabel: string): Promise<Row[]> {
+  const first = await measure(url, baseline());
+  const results = [first];
+  for (const scenario of scenarios(seeded, largeLabel).filter((scenario) => selected(scenario.name))) results.push(await measure(url, scenario));
+  results.push(await measure(url, { ...baseline(), name: "baseline { __typename }, again" }));
+  const last = results[results.length - 1];
+  const baselineRps = (first.requestsPerSecond + last.requestsPerSecond) / 2;
+  const baselineP99 = Math.max(1, (first.p99Ms + last.p99Ms) / 2);
+  return results.map((figures) => ({ ...figures, throughputRatio: figures.requestsPerSecond / baselineRps, p99Ratio: figures.p99Ms / baselineP99 }));
+}
+
+interface AttackRow extends Figures {
+  /** The honest sender's p99 over its own uncontended cold p99, measured in the same run. */
+  p99OverUncontended: number;
+  attackerRequestsPerSecond: number;
+}
+
+/** The honest sender's cold checks alone, then under each attack running as fast as it can. */
+async function attackScenarios(url: string, seeded: Seeded): Promise<AttackRow[]> {
+  const uncontended = await measure(url, { ...honestColdChecks(seeded, "uncontended"), name: "cold, honest sender alone" });
+  const rows: AttackRow[] = [{ ...uncontended, p99OverUncontended: 1, attackerRequestsPerSecond: 0 }];
+  for (const attack of attacks(seeded)) {
+    const honest = honestColdChecks(seeded, attack.victims);
+    log(`${attack.name}...`);
+    const attacker = drive(url, attack.load(seeded.coldKeys[attack.victims]), CONNECTIONS, DURATION_SECONDS + WARMUP_SECONDS + 1);
+    await new Promise((resolve) => setTimeout(resolve, WARMUP_SECONDS * 1000));
+    const figures = await drive(url, honest, HONEST_CONNECTIONS, DURATION_SECONDS, attack.name);
+    const attackFigures = await attacker;
+    rows.push({ ...figures, p99OverUncontended: figures.p99Ms / Math.max(1, uncontended.p99Ms), attackerRequestsPerSecond: attackFigures.requestsPerSecond });
+  }
+  return rows;
+}
+
+function redisReachable(): Promise<boolean> {
+  const { hostname, port } = new URL(REDIS_URL);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || 6379), timeout: 1_000 });
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+    socket.once("timeout", () => (socket.destroy(), resolve(false)));
   });
+}
+
+interface RestartRow {
+  keys: number;
+  firstInstance: { bcryptCompares: number; seconds: number };
+  restartedInstance: { bcryptCompares: number; sharedFingerprintHits: number; seconds: number };
+}
+
+/** With Redis and SECRET_KEY: an instance started after another verified keys checks them with no bcrypt. */
+async function restartWarm(env: Record<string, string>, seeded: Seeded): Promise<RestartRow | undefined> {
+  if (!(await redisReachable())) {
+    log(`restart warm skipped: no Redis at ${REDIS_URL} (BENCH_REDIS_URL)`);
+    return undefined;
+  }
+  const shared = { ...env, REDIS_URL, REDIS_PREFIX: `keysmith-bench-${randomBytes(4).toString("hex")}`, SECRET_KEY: randomBytes(32).toString("base64") };
+  const keys = seeded.coldKeys.restart.slice(0, RESTART_KEYS);
+  const checkAll = async (server: BenchServer) => {
+    const started = performance.now();
+    const before = await metric(server.url, "keysmith_bcrypt_compares_total");
+    const sharedBefore = await metric(server.url, "keysmith_shared_fingerprint_hits_total");
+    for (let i = 0; i < keys.length; i += HONEST_CONNECTIONS) {
+      await Promise.all(
+        keys.slice(i, i + HONEST_CONNECTIONS).map(async (key) => {
+          const response = await fetch(`${server.url}/graphql`, { method: "POST", headers: headers(seeded.verifier.key), body: check(key) });
+          const answer = (await response.json()) as { data?: { checkKey?: { code?: string } } };
+          if (answer.data?.checkKey?.code !== "VALID") throw new Error(`restart warm: unexpected answer ${JSON.stringify(answer)}`);
+        }),
+      );
+    }
+    return {
+      bcryptCompares: (await metric(server.url, "keysmith_bcrypt_compares_total")) - before,
+      sharedFingerprintHits: (await metric(server.url, "keysmith_shared_fingerprint_hits_total")) - sharedBefore,
+      seconds: (performance.now() - started) / 1000,
+    };
+  };
+  log("restart warm: a first instance verifies the keys...");
+  const first = await startServer(shared);
+  // The backend's own key is verified (and shared) before the measured checks.
+  await fetch(`${first.url}/graphql`, { method: "POST", headers: headers(seeded.verifier.key), body: JSON.stringify({ query: "{ __typename }" }) });
+  const firstFigures = await checkAll(first);
+  await first.stop();
+  log("restart warm: a new instance checks them...");
+  const second = await startServer(shared);
+  await fetch(`${second.url}/graphql`, { method: "POST", headers: headers(seeded.verifier.key), body: JSON.stringify({ query: "{ __typename }" }) });
+  const secondFigures = await checkAll(second);
+  await second.stop();
+  return {
+    keys: keys.length,
+    firstInstance: { bcryptCompares: firstFigures.bcryptCompares, seconds: firstFigures.seconds },
+    restartedInstance: secondFigures,
+  };
 }
 
 function machine() {
@@ -116,62 +185,68 @@ function machine() {
   };
 }
 
-function table(rows: Figures[]): string {
-  const header = ["scenario", "req/s", "p50 ms", "p99 ms", "errors", "x baseline", "p99 x", "first ms"];
-  const lines = rows.map((row) => [
-    row.scenario,
-    row.requestsPerSecond.toFixed(0),
-    row.p50Ms.toFixed(1),
-    row.p99Ms.toFixed(1),
-    String(row.errors),
-    row.throughputRatio.toFixed(2),
-    row.p99Ratio.toFixed(2),
-    row.firstRequestMs.toFixed(1),
-  ]);
+function table(header: string[], lines: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
   const format = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]) : cell.padStart(widths[column]))).join("  ");
   return [format(header), ...lines.map(format)].join("\n");
 }
 
+function report(rows: Row[], attackRows: AttackRow[], restart: RestartRow | undefined): string {
+  const load = table(
+    ["scenario", "req/s", "p50 ms", "p99 ms", "errors", "x baseline", "p99 x", "first ms"],
+    rows.map((row) => [
+      row.scenario,
+      row.requestsPerSecond.toFixed(0),
+      row.p50Ms.toFixed(1),
+      row.p99Ms.toFixed(1),
+      String(row.errors),
+      row.throughputRatio.toFixed(2),
+      row.p99Ratio.toFixed(2),
+      row.firstRequestMs.toFixed(1),
+    ]),
+  );
+  const attack = table(
+    ["honest cold checks (10 connections)", "req/s", "p50 ms", "p99 ms", "errors", "p99 x alone", "attacker req/s"],
+    attackRows.map((row) => [
+      row.scenario,
+      row.requestsPerSecond.toFixed(0),
+      row.p50Ms.toFixed(1),
+      row.p99Ms.toFixed(1),
+      String(row.errors),
+      row.p99OverUncontended.toFixed(2),
+      row.attackerRequestsPerSecond.toFixed(0),
+    ]),
+  );
+  const restartLine = restart
+    ? `restart warm: ${restart.keys} keys verified by a first instance (${restart.firstInstance.bcryptCompares} bcrypt compares, ` +
+      `${restart.firstInstance.seconds.toFixed(2)} s); a new instance checked them with ${restart.restartedInstance.bcryptCompares} ` +
+      `bcrypt compares (${restart.restartedInstance.sharedFingerprintHits} shared fingerprints) in ${restart.restartedInstance.seconds.toFixed(2)} s`
+    : "restart warm: skipped (no Redis)";
+  return [load, attack, restartLine].join("\n\n");
+}
+
 async function main(): Promise<void> {
   const database = await prepareDatabase();
   log(`seeded in ${database.seedSeconds.toFixed(1)} s; starting the server`);
-  const server = await startServer(database.env);
-  const url = server.url;
+  // The many-address attack comes through a proxy on loopback, as it would behind a load balancer.
+  const server = await startServer({ ...database.env, TRUSTED_PROXIES: "127.0.0.1" }, PROFILE);
+  const url = `${server.url}/graphql`;
+  let rows: Row[];
+  let attackRows: AttackRow[] = [];
   try {
     const largeLabel = LARGE_KEYS >= 1_000_000 ? `${LARGE_KEYS / 1_000_000}M` : LARGE_KEYS.toLocaleString("en");
-    const all = scenarios(database.seeded, largeLabel);
-    const [baselineScenario] = all;
-    const selected = all.filter((scenario, index) => index > 0 && (!ONLY || scenario.name.includes(ONLY)));
-    // The baseline runs first and last; its mean is what every ratio compares against, so a
-    // machine that slowed down (or sped up) during the run shows as a gap between the two.
-    const measured: Array<{ scenario: Scenario; firstRequestMs: number; result: Awaited<ReturnType<typeof measure>> }> = [];
-    for (const scenario of [baselineScenario, ...selected, { ...baselineScenario, name: `${baselineScenario.name}, again` }]) {
-      const firstRequestMs = await verify(url, scenario);
-      log(`${scenario.name}...`);
-      if (scenario.warmUp !== false) await measure(url, scenario, WARMUP_SECONDS);
-      measured.push({ scenario, firstRequestMs, result: await measure(url, scenario) });
-    }
-    const baselines = [measured[0].result, measured[measured.length - 1].result];
-    const baselineRps = (baselines[0].requests.average + baselines[1].requests.average) / 2;
-    const baselineP99 = Math.max(1, (baselines[0].latency.p99 + baselines[1].latency.p99) / 2);
-    const rows: Figures[] = measured.map(({ scenario, firstRequestMs, result }) => ({
-      scenario: scenario.name,
-      firstRequestMs,
-      requestsPerSecond: result.requests.average,
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-      errors: result.errors + result.timeouts + result.non2xx,
-      throughputRatio: result.requests.average / baselineRps,
-      p99Ratio: result.latency.p99 / baselineP99,
-    }));
-    const document = { machine: machine(), seedSeconds: database.seedSeconds, largeTenantKeys: LARGE_KEYS, results: rows };
+    rows = await loadScenarios(url, database.seeded, largeLabel);
+    if (selected("cold under attack")) attackRows = await attackScenarios(url, database.seeded);
+  } finally {
+    await server.stop();
+  }
+  try {
+    const restart = selected("restart warm") ? await restartWarm(database.env, database.seeded) : undefined;
+    const document = { machine: machine(), seedSeconds: database.seedSeconds, largeTenantKeys: LARGE_KEYS, results: rows, coldUnderAttack: attackRows, restartWarm: restart };
     fs.mkdirSync(".bench", { recursive: true });
     fs.writeFileSync(path.join(".bench", "latest.json"), `${JSON.stringify(document, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify(document, null, 2)}\n\n${table(rows)}\n`);
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n\n${report(rows, attackRows, restart)}\n`);
   } finally {
-    server.child.kill("SIGTERM");
-    await new Promise((resolve) => server.child.once("exit", resolve));
     database.cleanup();
   }
 }

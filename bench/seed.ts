@@ -77,11 +77,17 @@ async function insertBulkKeys(db: DataSource, tenantId: string, hash: string, co
 export interface Seeded {
   verifier: Principal;
   validKey: string;
-  coldKeys: string[];
+  /** Sets of keys never checked, one per scenario that needs cold keys (a check warms its key). */
+  coldKeys: Record<ColdSet, string[]>;
   unknownKey: string;
   small: Principal;
   large: Principal;
+  /** A tenant whose backends send wrong secrets for its own keys, forcing bcrypt compares. */
+  attacker: { verifiers: string[]; keys: string[] };
 }
+
+export const COLD_SETS = ["throughput", "uncontended", "attackOneAddress", "attackManyAddresses", "attackOtherTenant", "restart"] as const;
+export type ColdSet = (typeof COLD_SETS)[number];
 
 /**
  * Seeds a fresh tenant for checks, and tenants with 1,000 and `largeCount` keys (reused from an
@@ -92,13 +98,21 @@ export async function seed(db: DataSource, runTag: string, largeCount: number, c
   const checks = await insertTenant(db, `bench-checks-${runTag}`);
   const [verifier] = await insertKnownKeys(db, checks, hash, ["backend"], ["keys:verify"]);
   const [validKey] = await insertKnownKeys(db, checks, hash, ["valid"], ["example:read"]);
-  const coldKeys = await insertKnownKeys(db, checks, hash, Array.from({ length: coldCount }, (_, i) => `cold ${i}`), ["example:read"]);
+  const coldKeys = {} as Record<ColdSet, string[]>;
+  for (const set of COLD_SETS) {
+    coldKeys[set] = await insertKnownKeys(db, checks, hash, Array.from({ length: coldCount }, (_, i) => `cold ${set} ${i}`), ["example:read"]);
+  }
 
   const bulk = async (count: number) => {
     const tenant = await tenantBySlug(db, `bench-${count}-keys`);
     if (tenant.created) await insertBulkKeys(db, tenant.id, hash, count);
     const [lister] = await insertKnownKeys(db, tenant.id, hash, ["console"], ["keys:list"]);
     return { tenantId: tenant.id, key: lister };
+  };
+  const attackerTenant = await insertTenant(db, `bench-attacker-${runTag}`);
+  const attacker = {
+    verifiers: await insertKnownKeys(db, attackerTenant, hash, Array.from({ length: 10 }, (_, i) => `attacking backend ${i}`), ["keys:verify"]),
+    keys: await insertKnownKeys(db, attackerTenant, hash, Array.from({ length: 50 }, (_, i) => `attacker's key ${i}`), ["example:read"]),
   };
   const small = await bulk(1_000);
   const large = await bulk(largeCount);
@@ -112,5 +126,6 @@ export async function seed(db: DataSource, runTag: string, largeCount: number, c
     unknownKey: keyFor("bench", unknownLookupId),
     small,
     large,
+    attacker,
   };
 }

@@ -5,7 +5,7 @@ import { LRUCache } from "lru-cache";
 import type { DataSource } from "typeorm";
 import type { Logger } from "../common/logger";
 import type { RequestWork } from "../common/request-work";
-import { buildBlockList } from "../common/network";
+import { AddressSet } from "../common/network";
 import type { Config } from "./config";
 import { InProcessInvalidationBus, type InvalidationBus, PostgresInvalidationBus } from "../db/invalidation-bus";
 import { QueryLog } from "../db/query-log";
@@ -25,6 +25,8 @@ export interface AppOptions extends ServiceOptions {
   logger: Logger;
   /** A database someone else started (tests: a PGlite socket per jest worker); otherwise config decides. */
   database?: DatabaseTarget;
+  /** Counts the queries and bcrypt compares of each request, for `requestWork` (the tests use it). */
+  countRequestWork?: boolean;
 }
 
 export interface App {
@@ -36,7 +38,7 @@ export interface App {
   firstRootKey: string | undefined;
   dataSource: DataSource;
   services: Services;
-  /** What a recent request cost (queries and bcrypt compares it caused), by its x-request-id. */
+  /** What a recent request cost (queries and bcrypt compares it caused), by its x-request-id; with countRequestWork. */
   requestWork(requestId: string): RequestWork | undefined;
   /** Stops accepting, finishes requests in flight, flushes usage and closes the database. */
   close(): Promise<void>;
@@ -62,7 +64,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     audit: services.audit,
     plugins: [metrics.plugin()],
   });
-  const workLog = new LRUCache<string, RequestWork>({ max: 1_000 });
+  const workLog = options.countRequestWork ? new LRUCache<string, RequestWork>({ max: 1_000 }) : undefined;
   const server = buildHttpServer(config, logger, services, apollo, metrics, database.dataSource, workLog);
   const url = await listen(server, config);
   let closing: Promise<void> | undefined;
@@ -72,7 +74,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     queryLog,
     dataSource: database.dataSource,
     services,
-    requestWork: (requestId) => workLog.get(requestId),
+    requestWork: (requestId) => workLog?.get(requestId),
     close: () => (closing ??= shutdown(server, apollo, services, database, redis)),
   };
 }
@@ -96,7 +98,7 @@ function buildHttpServer(
   apollo: ApolloServer<RequestContext>,
   metrics: Metrics,
   dataSource: DataSource,
-  workLog: LRUCache<string, RequestWork>,
+  workLog: LRUCache<string, RequestWork> | undefined,
 ): http.Server {
   const production = config.nodeEnv === "production";
   const cors = new Cors(new Set([...config.corsOrigins, ...(production ? [] : APOLLO_SANDBOX_ORIGINS)]));
@@ -104,7 +106,7 @@ function buildHttpServer(
     apollo,
     authenticator: services.authenticator,
     container: resolverContainer(services),
-    trustedProxies: config.trustedProxies.length > 0 ? buildBlockList(config.trustedProxies) : null,
+    trustedProxies: config.trustedProxies.length > 0 ? new AddressSet(config.trustedProxies) : null,
     cors,
   });
   return createHttpServer({

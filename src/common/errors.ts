@@ -43,14 +43,21 @@ export interface DomainErrorDetails {
   denial?: Denial;
 }
 
-/** An expected failure of an operation; its message is safe to show to the caller. */
+/**
+ * An expected failure of an operation; its message is safe to show to the caller. It carries no
+ * stack trace: expected refusals are never logged, and a flood of them (an attacker over budget)
+ * should cost as little as possible.
+ */
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details: DomainErrorDetails = {},
   ) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = "DomainError";
   }
 

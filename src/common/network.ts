@@ -1,4 +1,5 @@
 import { BlockList, isIP } from "node:net";
+import { LRUCache } from "lru-cache";
 
 /** The allowlist literal meaning "loopback addresses only". */
 export const LOCAL_ONLY = "LOCAL_ONLY";
@@ -58,4 +59,27 @@ export function sourceOf(address: string): string {
   const right = tail ? tail.split(":") : [];
   const groups = address.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
   return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
+/**
+ * A fixed set of addresses and ranges asked about on every request (trusted proxies): a request's
+ * peer is one of a few load balancers, so answers are remembered instead of asked of BlockList
+ * (which builds a SocketAddress each time).
+ */
+export class AddressSet {
+  private readonly list: BlockList;
+  private readonly answers = new LRUCache<string, boolean>({ max: 10_000 });
+
+  constructor(entries: readonly string[]) {
+    this.list = buildBlockList(entries);
+  }
+
+  has(address: string): boolean {
+    let answer = this.answers.get(address);
+    if (answer === undefined) {
+      answer = addressAllowed(this.list, address);
+      this.answers.set(address, answer);
+    }
+    return answer;
+  }
 }

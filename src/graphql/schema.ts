@@ -8,6 +8,7 @@ import { ApiKeyResolver } from "../keys/api-key.resolver";
 import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
 import { TenantResolver } from "../tenants/tenant.resolver";
 import { authChecker } from "./auth-checker";
+import { locateDomainErrors } from "./located-errors";
 import type { RequestContext } from "../principals/request-context";
 
 export const RESOLVERS = [MeResolver, TenantResolver, SubscriptionResolver, ApiKeyResolver, AuditResolver, CheckResolver, CatalogResolver] as const;
@@ -26,6 +27,7 @@ export function keysmithSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [...RESOLVERS],
     authChecker,
+    globalMiddlewares: [locateDomainErrors],
     container: ({ context }: { context: RequestContext }) => context.container,
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });

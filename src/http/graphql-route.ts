@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { BlockList } from "node:net";
 import { type ApolloServer, HeaderMap } from "@apollo/server";
 import type { ContainerType } from "type-graphql";
 import { type Authenticator, readCredential } from "../auth/authenticator";
 import { ErrorCode, requestError } from "../common/errors";
+import type { AddressSet } from "../common/network";
 import type { Principal } from "../principals/principal";
 import type { RequestContext } from "../principals/request-context";
 import { readBody } from "./body";
@@ -15,7 +15,7 @@ export interface GraphqlRouteDependencies {
   authenticator: Authenticator;
   /** Resolves resolver classes to this instance's objects. */
   container: ContainerType;
-  trustedProxies: BlockList | null;
+  trustedProxies: AddressSet | null;
   cors: Cors;
 }
 

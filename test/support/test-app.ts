@@ -36,6 +36,7 @@ export async function startTestApp(options: Omit<Partial<AppOptions>, "config"> 
     config,
     logger: createLogger(config.logLevel, sink),
     database: options.database ?? testDatabase(),
+    countRequestWork: true,
     // Every test request comes from 127.0.0.1: the brute-force tests set the production budgets themselves.
     rateLimits: options.rateLimits ?? { failedAuthPerMinute: 100_000, failedChecksPerMinute: 100_000, failedComparesPerMinute: 100_000 },
   });

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { buildBlockList } from "../../src/common/network";
+import { AddressSet } from "../../src/common/network";
 import { clientAddress } from "../../src/http/client-address";
 
 /** Just what clientAddress reads of a request: the peer address and the headers. */
@@ -9,7 +9,7 @@ function request(remoteAddress: string | undefined, forwardedFor?: string | stri
 }
 
 const CLIENT = "203.0.113.7";
-const trustedProxies = buildBlockList(["10.0.0.0/8", "2001:db8::/32"]);
+const trustedProxies = new AddressSet(["10.0.0.0/8", "2001:db8::/32"]);
 
 describe("clientAddress", () => {
   describe("without trusted proxies", () => {
@@ -75,7 +75,7 @@ describe("clientAddress", () => {
   });
 
   describe("with LOCAL_ONLY as the trusted proxies", () => {
-    const local = buildBlockList(["LOCAL_ONLY"]);
+    const local = new AddressSet(["LOCAL_ONLY"]);
 
     it("believes a proxy on the same host", () => {
       expect(clientAddress(request("127.0.0.1", CLIENT), local)).toBe(CLIENT);
