@@ -2,7 +2,11 @@
 # so the runtime image needs no compiler.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+# The install builds the web console (a workspace), which bundles the GraphQL schema.
 COPY package.json package-lock.json ./
+COPY console ./console
+COPY scripts ./scripts
+COPY schema ./schema
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -12,9 +16,12 @@ RUN npm run build
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
+# Production dependencies only; the console's are all build tools, and its bundle comes built.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+COPY console/package.json ./console/package.json
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/console/dist ./console/dist
 USER node
 EXPOSE 4000
 # Ready means the database answers too; the port is whatever PORT says.

@@ -11,6 +11,7 @@ import { InProcessInvalidationBus, type InvalidationBus, PostgresInvalidationBus
 import { QueryLog } from "../db/query-log";
 import { type SharedRedis, connectRedis } from "../db/redis";
 import { createApollo } from "../graphql/apollo";
+import { createConsoleHandler, defaultConsoleRoot } from "../http/console-assets";
 import { APOLLO_SANDBOX_ORIGINS, Cors } from "../http/cors";
 import { graphqlRoute } from "../http/graphql-route";
 import { createHttpServer } from "../http/http-server";
@@ -57,16 +58,18 @@ export async function startApp(options: AppOptions): Promise<App> {
   metrics = new Metrics({ verifier: services.verifier, scheduler: services.scheduler, store: services.store, queryLog, dataSource: database.dataSource });
   services.usage.start();
   const firstRootKey = await services.rootKeys.createFirstRootKey();
+  let url = "";
   const apollo = await createApollo({
     production: config.nodeEnv === "production",
     introspection: config.introspection,
+    url: () => url,
     logger,
     audit: services.audit,
     plugins: [metrics.plugin()],
   });
   const workLog = options.countRequestWork ? new LRUCache<string, RequestWork>({ max: 1_000 }) : undefined;
   const server = buildHttpServer(config, logger, services, apollo, metrics, database.dataSource, workLog);
-  const url = await listen(server, config);
+  url = await listen(server, config);
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -111,6 +114,7 @@ function buildHttpServer(
   });
   return createHttpServer({
     graphql,
+    serveConsole: createConsoleHandler({ root: defaultConsoleRoot() }),
     cors,
     logger,
     metrics: () => metrics.render(),

@@ -1,13 +1,10 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from "@apollo/server/plugin/landingPage/default";
 import type { AuditService } from "../audit/audit.service";
 import type { Logger } from "../common/logger";
 import type { RequestContext } from "../principals/request-context";
 import { deniedAuditPlugin } from "./denied-audit";
 import { errorLoggingPlugin, formatError } from "./error-formatting";
+import { landingPagePlugin } from "./landing-page";
 import { MAX_TOKENS, queryLimits } from "./query-limits";
 import { refusalStatusPlugin } from "./refusal-status";
 import { keysmithSchema } from "./schema";
@@ -15,6 +12,8 @@ import { keysmithSchema } from "./schema";
 export interface ApolloOptions {
   production: boolean;
   introspection: boolean;
+  /** The server's base URL once it listens (for the landing page's examples). */
+  url: () => string;
   logger: Logger;
   audit: AuditService;
   plugins?: ApolloServerPlugin<RequestContext>[];
@@ -23,9 +22,7 @@ export interface ApolloOptions {
 /** Apollo with Keysmith's limits and rules: no batching, CSRF prevention, no stack traces, one error mapper. */
 export async function createApollo(options: ApolloOptions): Promise<ApolloServer<RequestContext>> {
   const armor = queryLimits().protect();
-  const landingPage = options.production
-    ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-    : ApolloServerPluginLandingPageLocalDefault({ footer: false });
+  const landingPage = landingPagePlugin(options.url, !options.production && options.introspection);
   const apollo = new ApolloServer<RequestContext>({
     schema: await keysmithSchema(),
     introspection: options.introspection,

@@ -10,6 +10,8 @@ import { sendGraphqlError, sendJson } from "./responses";
 
 export interface HttpServerDependencies {
   graphql: ReturnType<typeof graphqlRoute>;
+  /** The web console's files under /console; false when the path is not the console's. */
+  serveConsole: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<boolean>;
   cors: Cors;
   logger: Logger;
   /** True when the database answers. */
@@ -24,8 +26,8 @@ export interface HttpServerDependencies {
 }
 
 /**
- * A plain node:http server (express would halve Apollo's throughput): /graphql, /healthz, /readyz
- * and /metrics. Every refusal goes through the one error classifier.
+ * A plain node:http server (express would halve Apollo's throughput): /graphql, /healthz, /readyz,
+ * /metrics and the console under /console. Every refusal goes through the one error classifier.
  */
 export function createHttpServer(deps: HttpServerDependencies): http.Server {
   async function route(request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> {
@@ -48,6 +50,7 @@ export function createHttpServer(deps: HttpServerDependencies): http.Server {
         if (request.method === "OPTIONS") return deps.cors.preflight(request, response);
         return deps.graphql(request, response, requestId, query ? `?${query}` : "");
     }
+    if (await deps.serveConsole(request, response, path)) return;
     throw requestError(ErrorCode.NOT_FOUND, "Not found");
   }
 

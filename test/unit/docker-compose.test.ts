@@ -73,6 +73,14 @@ describe("Dockerfile", () => {
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/src\/main\.js"\]$/m);
   });
 
+  it("builds the console in the build stage and ships its bundle, without its build tools", () => {
+    const [build, runtime] = dockerfile.split(/^FROM /m).slice(1);
+    expect(build).toMatch(/^COPY console \.\/console$/m);
+    expect(build.indexOf("COPY console")).toBeLessThan(build.indexOf("RUN npm ci"));
+    expect(runtime).toContain("RUN npm ci --omit=dev --ignore-scripts");
+    expect(runtime).toMatch(/^COPY --from=build \/app\/console\/dist \.\/console\/dist$/m);
+  });
+
   it("checks health on /readyz (the database answers) at the configured PORT", () => {
     const healthcheck = dockerfile.split("\n").find((line) => line.includes("CMD [\"node\", \"-e\""))!;
     expect(healthcheck).toContain("/readyz");
