@@ -33,7 +33,7 @@ describe("the console on the API's server", () => {
   it("still answers unknown paths with the API's 404", async () => {
     const response = await fetch(`${sut.app.url}/consoles`);
     expect(response.status).toBe(404);
-    expect((await response.json()).errors[0].extensions.code).toBe("NOT_FOUND");
+    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe("NOT_FOUND");
   });
 });
 
