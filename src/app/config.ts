@@ -16,6 +16,10 @@ export interface Config {
   introspection: boolean;
   corsOrigins: string[];
   trustedProxies: string[];
+  /** CIDRs outbound requests (webhooks) may reach over http or https whatever their range. */
+  outboundAllow: string[];
+  /** CIDRs JWKS fetches may reach over http or https whatever their range (an on-premises identity provider). */
+  jwksAllow: string[];
   redisUrl?: string;
   /** Prefixes every Redis key, so deployments sharing one Redis never meet. */
   redisPrefix: string;
@@ -155,6 +159,8 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: boolean(env, "INTROSPECTION", nodeEnv !== "production"),
     corsOrigins: origins(env, "CORS_ORIGINS"),
     trustedProxies: addressesOrCidrs(env, "TRUSTED_PROXIES"),
+    outboundAllow: addressesOrCidrs(env, "OUTBOUND_ALLOW"),
+    jwksAllow: addressesOrCidrs(env, "JWKS_ALLOW"),
     redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
     redisPrefix: redisPrefix(env),
     secretKey: secret(env, "SECRET_KEY"),

@@ -2,7 +2,7 @@ import type { DataSource, Logger as TypeOrmLogger } from "typeorm";
 import { MIGRATIONS } from "../../migrations";
 import { AuditEvent } from "../audit/audit-event.entity";
 import type { Config } from "./config";
-import { createDataSource } from "../db/data-source";
+import { createDataSource, markAcquisitionFailures } from "../db/data-source";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../db/embedded-postgres";
 import { runMigrations } from "../db/migrate";
 import { ApiKey } from "../keys/api-key.entity";
@@ -66,6 +66,7 @@ export async function openDatabase(config: Config, options: OpenDatabaseOptions 
   };
   try {
     await dataSource.initialize();
+    markAcquisitionFailures(dataSource);
     const applied = await runMigrations(dataSource, { lock: !target.embedded });
     return { dataSource, target, applied, close };
   } catch (error) {

@@ -12,6 +12,8 @@ import { UsageRecorder } from "../check/usage-recorder";
 import { VerificationPipeline } from "../check/verification-pipeline";
 import { DEFAULT_VERIFIED_KEYS, VerifiedKeys, type VerifiedKeysOptions, fingerprintPepper, redisFingerprints } from "../check/verified-keys";
 import type { Logger } from "../common/logger";
+import { AddressSet } from "../common/network";
+import { outboundAgents } from "../common/outbound";
 import type { Config } from "./config";
 import type { InvalidationBus } from "../db/invalidation-bus";
 import type { SharedRedis } from "../db/redis";
@@ -89,11 +91,12 @@ export function createServices(
   const limits = new RateLimits(options.rateLimits ?? DEFAULT_RATE_LIMITS, redis);
   const pipeline = new VerificationPipeline(verifier, store, catalog, usage, limits);
   const senders = new Senders(limits);
+  const jwksAllowed = config.jwksAllow.length > 0 ? new AddressSet(config.jwksAllow) : null;
   return {
     bus,
     audit,
     catalog,
-    tenants: new TenantService(dataSource, transactions, issuer, audit),
+    tenants: new TenantService(dataSource, transactions, issuer, audit, jwksAllowed !== null),
     subscriptions: new SubscriptionService(dataSource, transactions, catalog, audit),
     keys: new KeysService(transactions, issuer, catalog, audit, policies),
     keyQueries: new KeyQueries(dataSource, policies, bus),
@@ -104,7 +107,7 @@ export function createServices(
     scheduler,
     pipeline,
     usage,
-    authenticator: new Authenticator(pipeline, senders, new JwtVerifier(dataSource, bus)),
+    authenticator: new Authenticator(pipeline, senders, new JwtVerifier(dataSource, bus, catalog, outboundAgents({ allowed: jwksAllowed }))),
     limits,
   };
 }

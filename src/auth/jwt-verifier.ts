@@ -1,11 +1,15 @@
 import { type KeyObject, createPublicKey } from "node:crypto";
+import type http from "node:http";
+import type https from "node:https";
 import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import type { DataSource } from "typeorm";
 import { EVERY_ENTRY, type InvalidationBus, keepCoherent } from "../db/invalidation-bus";
 import { GuardedCache } from "../common/guarded-cache";
 import { unauthenticated } from "../common/errors";
+import { holdableGrants } from "../core/grant-validation";
 import { GrantSet } from "../core/scope-evaluator";
 import { TenantStatus } from "../core/tenancy";
+import type { CatalogService } from "../scopes/catalog.service";
 import { Tenant } from "../tenants/tenant.entity";
 import { ActorKind, type Principal, PrincipalKind } from "../principals/principal";
 
@@ -22,8 +26,12 @@ interface IssuerEntry {
   audience: string;
   algorithms: string[];
   scopeClaim: string;
+  maxTokenLifetimeSeconds: number;
   key: KeyObject | JWTVerifyGetKey;
 }
+
+/** How far in the future a token's iat may lie (clocks differ a little). */
+const IAT_SKEW_SECONDS = 60;
 
 /** The grants a token carries: a space-separated string (OAuth `scope`) or an array of strings. */
 export function scopesFromClaim(payload: JWTPayload, claim: string): string[] {
@@ -45,6 +53,9 @@ export class JwtVerifier {
   constructor(
     private readonly dataSource: DataSource,
     bus: InvalidationBus,
+    private readonly catalog: CatalogService,
+    /** JWKS are fetched through these: https to global addresses, or to what JWKS_ALLOW opens. */
+    private readonly agents: { http: http.Agent; https: https.Agent },
   ) {
     // Entries are keyed by issuer, not tenant: any tenant change may move an issuer.
     keepCoherent(bus, this.issuers, (invalidation) => (invalidation.kind === "tenant" ? EVERY_ENTRY : undefined));
@@ -61,7 +72,7 @@ export class JwtVerifier {
     if (!issuer || !entry) throw unauthenticated(INVALID_TOKEN);
     let payload: JWTPayload;
     try {
-      const options = { issuer, audience: entry.audience, algorithms: entry.algorithms };
+      const options = { issuer, audience: entry.audience, algorithms: entry.algorithms, requiredClaims: ["exp"] };
       const result =
         typeof entry.key === "function"
           ? await jwtVerify(token, entry.key, options)
@@ -70,7 +81,9 @@ export class JwtVerifier {
     } catch {
       throw unauthenticated(INVALID_TOKEN);
     }
-    const scopes = scopesFromClaim(payload, entry.scopeClaim);
+    if (!withinLifetime(payload, entry.maxTokenLifetimeSeconds, Date.now() / 1000)) throw unauthenticated(INVALID_TOKEN);
+    // Claim grants are held to what a key of the tenant could hold: the catalog's, never the platform's.
+    const scopes = holdableGrants(await this.catalog.view(entry.tenantId), scopesFromClaim(payload, entry.scopeClaim));
     const subject = payload.sub ?? "unknown";
     const label = typeof payload.name === "string" ? payload.name : subject;
     return {
@@ -88,17 +101,27 @@ export class JwtVerifier {
   private async issuer(issuer: string): Promise<IssuerEntry | null> {
     const entry = await this.issuers.getOrLoad(issuer, async () => {
       const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ jwtIssuerUrl: issuer });
-      return (tenant && toEntry(tenant)) ?? NO_ISSUER;
+      return (tenant && toEntry(tenant, this.agents)) ?? NO_ISSUER;
     });
     return entry === NO_ISSUER || entry === undefined ? null : entry;
   }
 }
 
-function toEntry(tenant: Tenant): IssuerEntry | null {
+/** exp is required; the token lives at most the issuer's limit (exp - iat, or exp - now); iat is not in the future. */
+export function withinLifetime(payload: JWTPayload, maxLifetimeSeconds: number, now: number): boolean {
+  if (typeof payload.exp !== "number") return false;
+  if (payload.iat !== undefined && (typeof payload.iat !== "number" || payload.iat > now + IAT_SKEW_SECONDS)) return false;
+  return payload.exp - (payload.iat ?? now) <= maxLifetimeSeconds;
+}
+
+function toEntry(tenant: Tenant, agents: { http: http.Agent; https: https.Agent }): IssuerEntry | null {
   const settings = tenant.jwtIssuer;
   if (!settings || settings.algorithms.length === 0) return null;
   let key: KeyObject | JWTVerifyGetKey;
-  if (settings.jwksUrl) key = createRemoteJWKSet(new URL(settings.jwksUrl));
+  if (settings.jwksUrl) {
+    const url = new URL(settings.jwksUrl);
+    key = createRemoteJWKSet(url, { agent: url.protocol === "https:" ? agents.https : agents.http, timeoutDuration: 5_000 });
+  }
   else if (settings.publicKeyPem) key = createPublicKey(settings.publicKeyPem);
   else return null;
   return {
@@ -107,6 +130,7 @@ function toEntry(tenant: Tenant): IssuerEntry | null {
     audience: settings.audience,
     algorithms: settings.algorithms,
     scopeClaim: settings.scopeClaim,
+    maxTokenLifetimeSeconds: settings.maxTokenLifetimeSeconds,
     key,
   };
 }

@@ -25,6 +25,9 @@ registerEnumType(CheckCode, {
 
 @InputType({ description: "Validated by hand: checkKey never throws for a bad key, and this is the hot path." })
 export class CheckKeyInput {
+  /** Validated by the check itself: a bad key is an answer (MALFORMED), never an error. */
+  static readonly validatedByHand = true;
+
   @Field({ description: "The key presented to your backend." })
   key!: string;
 

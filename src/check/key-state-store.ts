@@ -1,6 +1,8 @@
 import type { DataSource } from "typeorm";
 import { CACHE_TTL_MS, GuardedCache } from "../common/guarded-cache";
 import type { KeyState } from "../core/key-state";
+import type { SubscriptionFacts } from "../core/check-decision";
+import { GrantSet } from "../core/scope-evaluator";
 import type { SubscriptionStatus, TenantStatus } from "../core/tenancy";
 import { type InvalidationBus, keepCoherent } from "../db/invalidation-bus";
 import { type KeyStateRow, keyStateQuery, toKeyState } from "./key-state-query";
@@ -11,7 +13,7 @@ export interface StateCacheOptions {
   maxKeys: number;
 }
 
-const NO_SUBSCRIPTIONS: ReadonlyMap<string, SubscriptionStatus> = new Map();
+const NO_SUBSCRIPTIONS: ReadonlyMap<string, SubscriptionFacts> = new Map();
 
 export const DEFAULT_STATE_CACHE: StateCacheOptions = { ttlMs: CACHE_TTL_MS, maxKeys: 100_000 };
 
@@ -29,7 +31,7 @@ export interface StateStoreCounters {
 export class KeyStateStore {
   private readonly keys: GuardedCache<string, KeyState>;
   private readonly tenants: GuardedCache<string, TenantStatus>;
-  private readonly subscriptions: GuardedCache<string, SubscriptionStatus>;
+  private readonly subscriptions: GuardedCache<string, SubscriptionFacts>;
   readonly counters: StateStoreCounters = { keyLoads: 0, tenantLoads: 0, subscriptionLoads: 0 };
 
   constructor(
@@ -71,27 +73,29 @@ export class KeyStateStore {
     });
   }
 
-  async subscriptionStatuses(subscriptionIds: readonly string[]): Promise<ReadonlyMap<string, SubscriptionStatus>> {
+  /** Status and scope ceiling of each subscription a key is bound to. */
+  async subscriptionFacts(subscriptionIds: readonly string[]): Promise<ReadonlyMap<string, SubscriptionFacts>> {
     if (subscriptionIds.length === 0) return NO_SUBSCRIPTIONS;
-    const statuses = new Map<string, SubscriptionStatus>();
+    const facts = new Map<string, SubscriptionFacts>();
     const missing: string[] = [];
     for (const id of subscriptionIds) {
       const cached = this.subscriptions.get(id);
-      if (cached) statuses.set(id, cached);
+      if (cached) facts.set(id, cached);
       else missing.push(id);
     }
-    if (missing.length === 0) return statuses;
+    if (missing.length === 0) return facts;
     const store = this.subscriptions.beginFill();
     this.counters.subscriptionLoads++;
-    const rows: Array<{ id: string; status: SubscriptionStatus }> = await this.dataSource.query(
-      "SELECT id::text AS id, status FROM subscriptions WHERE id = ANY($1::uuid[])",
+    const rows: Array<{ id: string; status: SubscriptionStatus; scope_ceiling: string[] }> = await this.dataSource.query(
+      "SELECT id::text AS id, status, scope_ceiling FROM subscriptions WHERE id = ANY($1::uuid[])",
       [missing],
     );
     for (const row of rows) {
-      statuses.set(row.id, row.status);
-      store(row.id, row.status);
+      const fact: SubscriptionFacts = { status: row.status, ceiling: row.scope_ceiling.length > 0 ? GrantSet.of(row.scope_ceiling) : null };
+      facts.set(row.id, fact);
+      store(row.id, fact);
     }
-    return statuses;
+    return facts;
   }
 
   private async loadKey(by: "lookup_id" | "id", value: string): Promise<KeyState | undefined> {

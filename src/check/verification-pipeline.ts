@@ -51,12 +51,12 @@ export class VerificationPipeline {
     const { state } = authentication;
     // Right after the secret: outside the allowlist nothing about the key is revealed.
     if (!ipAllowed(state, request.check.clientIp)) return { code: CheckCode.IP_NOT_ALLOWED, rateLimit: null };
-    const [tenantStatus, subscriptionStatuses, catalog] = await Promise.all([
+    const [tenantStatus, subscriptions, catalog] = await Promise.all([
       this.store.tenantStatus(state.tenantId),
-      this.store.subscriptionStatuses(state.subscriptionIds),
+      this.store.subscriptionFacts(state.subscriptionIds),
       request.check.scopes.length > 0 ? this.catalog.view(state.tenantId) : NO_CATALOG,
     ]);
-    const decision = decide(state, request.check, { tenantStatus, subscriptionStatuses, catalog, now: Date.now() });
+    const decision = decide(state, request.check, { tenantStatus, subscriptions, catalog, now: Date.now() });
     let code = decision.code;
     let rateLimit: KeyRateLimitState | null = null;
     if (code === CheckCode.VALID && request.spendKeyRateLimit && state.rateLimit) {

@@ -1,25 +1,12 @@
-/** SQLSTATE classes and driver codes that mean "the database cannot be reached right now". */
-const UNAVAILABLE_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-  "57P01", // admin_shutdown
-  "57P02", // crash_shutdown
-  "57P03", // cannot_connect_now
-  "57014", // query_canceled (statement timeout)
-  "53300", // too_many_connections
-]);
-const UNAVAILABLE_MESSAGES = [
-  "Connection terminated",
-  "timeout exceeded when trying to connect",
-  "Client has encountered a connection error",
-  "Connection is not established",
-  "Too many connections",
-  "connect ECONNREFUSED",
-];
+import { QueryFailedError } from "typeorm";
+
+/** Set on errors raised while a connection was being acquired: then the database is unavailable, whatever it said. */
+const ACQUIRING = Symbol.for("keysmith.acquiringConnection");
+
+export function markAcquisitionFailure<T>(error: T): T {
+  if (error && typeof error === "object") (error as Record<symbol, unknown>)[ACQUIRING] = true;
+  return error;
+}
 
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -35,13 +22,32 @@ function causes(error: unknown): unknown[] {
   return chain;
 }
 
+/** A statement the driver sent failed without an answer from the server: the connection itself failed. */
+function isTransportFailure(failed: QueryFailedError): boolean {
+  const driverError = failed.driverError as unknown;
+  if (driverError === null || typeof driverError !== "object") return true;
+  if (driverError instanceof TypeError || driverError instanceof RangeError) return false;
+  return !("severity" in driverError);
+}
+
+/**
+ * Whether an error means the database cannot be used right now, decided by where it arose, not by
+ * its message: while acquiring a connection (refused, timed out, "not accepting connections", too
+ * many clients: any reason), a session the server ended (FATAL or PANIC), a statement whose
+ * connection failed under it, or the socket itself.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
   return causes(error).some((cause) => {
-    const { code, message } = cause as { code?: unknown; message?: unknown };
-    if (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || code.startsWith("08"))) return true;
-    return typeof message === "string" && UNAVAILABLE_MESSAGES.some((text) => message.includes(text));
+    if ((cause as Record<symbol, unknown>)[ACQUIRING]) return true;
+    if (cause instanceof QueryFailedError && isTransportFailure(cause)) return true;
+    const { severity, code, syscall } = cause as { severity?: unknown; code?: unknown; syscall?: unknown };
+    if (severity === "FATAL" || severity === "PANIC") return true;
+    return typeof syscall === "string" && typeof code === "string";
   });
 }
+
+/** A statement cancelled by statement_timeout. */
+export const isStatementTimeout = (error: unknown): boolean => causes(error).some((cause) => (cause as { code?: unknown }).code === "57014");
 
 /** A unique violation, optionally of one named constraint or index. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isDatabaseUnavailable } from "./database-errors";
+import { isDatabaseUnavailable, isStatementTimeout } from "./database-errors";
 import { DomainError, ErrorCode, type FieldError, serviceUnavailable } from "./errors";
 
 /** What every edge (GraphQL, REST, HTTP) answers for an error, and how the server logs it. */
@@ -71,6 +71,7 @@ export function classifyError(error: unknown, requestId: string = randomUUID()):
     };
   }
   if (isDatabaseUnavailable(error)) return { ...classifyError(serviceUnavailable()), log: "warn" };
+  if (isStatementTimeout(error)) return { ...classifyError(serviceUnavailable("The database took too long to answer; try again shortly")), log: "warn" };
   return {
     code: ErrorCode.INTERNAL_SERVER_ERROR,
     message: `Internal server error (request id ${requestId})`,

@@ -15,6 +15,8 @@ export function parseCidr(text: string): Cidr | undefined {
   const parts = text.trim().split("/");
   if (parts.length > 2) return undefined;
   const [address, bitsText] = parts;
+  // A zone id (fe80::1%eth0) names an interface of one host: no allowlist means that.
+  if (address.includes("%")) return undefined;
   const version = isIP(address);
   if (version === 0) return undefined;
   const maxBits = version === 4 ? 32 : 128;
@@ -82,4 +84,80 @@ export class AddressSet {
     }
     return answer;
   }
+}
+
+/** Ranges that are never a public destination: private, loopback, link-local, shared, documentation, multicast, reserved. */
+const NON_GLOBAL = buildBlockList([
+  "0.0.0.0/8",
+  "10.0.0.0/8",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "169.254.0.0/16",
+  "172.16.0.0/12",
+  "192.0.0.0/24",
+  "192.0.2.0/24",
+  "192.88.99.0/24",
+  "192.168.0.0/16",
+  "198.18.0.0/15",
+  "198.51.100.0/24",
+  "203.0.113.0/24",
+  "224.0.0.0/4",
+  "240.0.0.0/4",
+  "::/128",
+  "::1/128",
+  "100::/64",
+  "2001::/23",
+  "2001:db8::/32",
+  "fc00::/7",
+  "fe80::/10",
+  "fec0::/10",
+  "ff00::/8",
+]);
+
+/** The IPv4 address an IPv6 address carries: IPv4-mapped, NAT64 (64:ff9b::/96) or 6to4 (2002::/16). */
+function embeddedIpv4(address: string): string | undefined {
+  const mapped = /^::ffff:(?:0:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  const words = expandIpv6(address);
+  if (!words) return undefined;
+  const v4 = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  if (words[0] === 0 && words[1] === 0 && words[2] === 0 && words[3] === 0 && words[4] === 0 && words[5] === 0xffff) return v4(words[6], words[7]);
+  if (words[0] === 0x64 && words[1] === 0xff9b && words.slice(2, 6).every((word) => word === 0)) return v4(words[6], words[7]);
+  if (words[0] === 0x2002) return v4(words[1], words[2]);
+  return undefined;
+}
+
+/** The eight 16-bit words of an IPv6 address (dotted IPv4 tails included), or undefined. */
+function expandIpv6(address: string): number[] | undefined {
+  if (isIP(address) !== 6) return undefined;
+  let text = address.toLowerCase();
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted[1].split(".").map(Number);
+    text = text.slice(0, dotted.index) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail === undefined ? [] : tail ? tail.split(":") : [];
+  const words = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
+  return words.length === 8 ? words.map((word) => parseInt(word, 16)) : undefined;
+}
+
+/**
+ * Whether an address is a public (global unicast) destination: outbound requests (JWKS, webhooks)
+ * go nowhere else unless an operator allows it. IPv6 forms that carry an IPv4 address (mapped,
+ * NAT64, 6to4) are judged by that address.
+ */
+export function isGlobalUnicast(address: string): boolean {
+  const version = isIP(address);
+  if (version === 0) return false;
+  if (version === 6) {
+    const v4 = embeddedIpv4(address);
+    if (v4 !== undefined) return isGlobalUnicast(v4);
+    if (address.includes("%")) return false;
+    const words = expandIpv6(address)!;
+    // Global unicast is 2000::/3.
+    if ((words[0] & 0xe000) !== 0x2000) return false;
+  }
+  return !addressAllowed(NON_GLOBAL, address);
 }

@@ -1,6 +1,7 @@
 import { type ClassType, Field, ObjectType } from "type-graphql";
 import { badInput } from "./errors";
 import { isUuid } from "./ids";
+import { hasControlCharacters, isStorableDate } from "./validation";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -60,16 +61,16 @@ export function toPage<T>(rows: T[], size: number, cursorOf: (row: T) => unknown
   };
 }
 
-/** A timestamp taken from a cursor, or BAD_USER_INPUT. */
+/** A timestamp taken from a cursor (one PostgreSQL can compare with), or BAD_USER_INPUT. */
 export function cursorDate(value: unknown): Date {
   const date = typeof value === "string" ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime())) throw badInput("after", "is not a cursor returned by this list");
+  if (!date || !isStorableDate(date)) throw badInput("after", "is not a cursor returned by this list");
   return date;
 }
 
 /** A string taken from a cursor, or BAD_USER_INPUT. */
 export function cursorString(value: unknown): string {
-  if (typeof value !== "string") throw badInput("after", "is not a cursor returned by this list");
+  if (typeof value !== "string" || hasControlCharacters(value)) throw badInput("after", "is not a cursor returned by this list");
   return value;
 }
 

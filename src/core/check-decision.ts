@@ -2,7 +2,7 @@ import { addressAllowed } from "../common/network";
 import { CheckCode } from "./check-code";
 import type { KeyState } from "./key-state";
 import { ApiKeyStatus, deriveStatus } from "./key-status";
-import { type CatalogView, type CheckMode, type ScopeDecision, evaluateScopes } from "./scope-evaluator";
+import { type CatalogView, type CheckMode, type GrantSet, type ScopeDecision, evaluateScopes } from "./scope-evaluator";
 import { SubscriptionStatus, TenantStatus } from "./tenancy";
 
 export interface CheckRequest {
@@ -13,9 +13,16 @@ export interface CheckRequest {
   clientIp?: string;
 }
 
+/** What a check needs of a subscription the key is bound to. */
+export interface SubscriptionFacts {
+  status: SubscriptionStatus;
+  /** The grants bound keys may use; null for no limit. */
+  ceiling: GrantSet | null;
+}
+
 export interface CheckFacts {
   tenantStatus: TenantStatus | undefined;
-  subscriptionStatuses: ReadonlyMap<string, SubscriptionStatus>;
+  subscriptions: ReadonlyMap<string, SubscriptionFacts>;
   catalog: CatalogView;
   now: number;
 }
@@ -38,7 +45,7 @@ export function ipAllowed(state: KeyState, clientIp: string | undefined): boolea
 }
 
 function subscriptionCode(state: KeyState, request: CheckRequest, facts: CheckFacts): CheckCode | undefined {
-  const isActive = (id: string) => facts.subscriptionStatuses.get(id) === SubscriptionStatus.ACTIVE;
+  const isActive = (id: string) => facts.subscriptions.get(id)?.status === SubscriptionStatus.ACTIVE;
   if (request.subscriptionId !== undefined) {
     if (!state.subscriptionIds.includes(request.subscriptionId)) return CheckCode.SUBSCRIPTION_MISMATCH;
     return isActive(request.subscriptionId) ? undefined : CheckCode.SUBSCRIPTION_INACTIVE;
@@ -49,7 +56,7 @@ function subscriptionCode(state: KeyState, request: CheckRequest, facts: CheckFa
 
 /**
  * Everything after authentication, in the documented order: network, revocation, expiry,
- * enabled, tenant, subscriptions, scopes. (Rate limiting comes last, in the caller, so refused
+ * enabled, tenant, subscriptions, scopes (within the bound subscriptions' ceilings). (Rate limiting comes last, in the caller, so refused
  * checks spend no budget.)
  */
 export function decide(state: KeyState, request: CheckRequest, facts: CheckFacts): Decision {
@@ -59,7 +66,9 @@ export function decide(state: KeyState, request: CheckRequest, facts: CheckFacts
   if (facts.tenantStatus !== TenantStatus.ACTIVE) return { code: CheckCode.TENANT_SUSPENDED };
   const subscription = subscriptionCode(state, request, facts);
   if (subscription) return { code: subscription };
-  const scopes = evaluateScopes(facts.catalog, state.grants, request.scopes, request.mode);
+  // Every bound subscription's ceiling holds at check time too: a namespace or ceiling changed later never widens a key.
+  const ceilings = state.subscriptionIds.flatMap((id) => facts.subscriptions.get(id)?.ceiling ?? []);
+  const scopes = evaluateScopes(facts.catalog, state.grants, request.scopes, request.mode, ceilings);
   if (scopes.unknownScopes.length > 0) return { code: CheckCode.UNKNOWN_SCOPE, scopes };
   return { code: scopes.allowed ? CheckCode.VALID : CheckCode.FORBIDDEN, scopes };
 }

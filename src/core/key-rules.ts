@@ -1,12 +1,12 @@
-import { badInput } from "../common/errors";
+import { type FieldError, badInput } from "../common/errors";
 import { LOCAL_ONLY, parseCidr } from "../common/network";
+import { WILDCARD_GRANT } from "./scope-grammar";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const MIN_EXPIRY_AHEAD_MS = 60 * 60 * 1000;
 export const MAX_CIDRS = 100;
 export const MAX_METADATA_BYTES = 4096;
 export const MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 60 * 60;
-export const WILDCARD_GRANT = "*:*";
 
 export interface ExpiryPolicy {
   maxTtlDays: number;
@@ -63,13 +63,18 @@ export function assertWildcardExpiry(scopes: readonly string[], expiresAt: Date 
 /** IPv4/IPv6 CIDRs or bare addresses, or LOCAL_ONLY; deduplicated, order kept. */
 export function validateCidrs(cidrs: readonly string[]): string[] {
   if (cidrs.length > MAX_CIDRS) throw badInput("allowedCidrs", `must hold at most ${MAX_CIDRS} entries`);
-  const normalised = cidrs.map((entry, index) => {
-    const trimmed = entry.trim();
-    if (trimmed === LOCAL_ONLY) return trimmed;
-    if (!parseCidr(trimmed)) throw badInput(`allowedCidrs[${index}]`, "must be an IPv4 or IPv6 CIDR, an address, or LOCAL_ONLY");
-    return trimmed.toLowerCase();
-  });
-  return [...new Set(normalised)];
+  const [malformed] = cidrFormErrors(cidrs);
+  if (malformed) throw badInput(malformed.field, malformed.message);
+  return [...new Set(cidrs.map((entry) => (entry.trim() === LOCAL_ONLY ? LOCAL_ONLY : entry.trim().toLowerCase())))];
+}
+
+/** Each allowlist entry that is neither a CIDR, an address nor LOCAL_ONLY, by position. */
+export function cidrFormErrors(cidrs: readonly string[] | null | undefined): FieldError[] {
+  return (cidrs ?? []).flatMap((entry, index) =>
+    entry.trim() === LOCAL_ONLY || parseCidr(entry.trim())
+      ? []
+      : [{ field: `allowedCidrs[${index}]`, message: "must be an IPv4 or IPv6 CIDR, an address, or LOCAL_ONLY" }],
+  );
 }
 
 export function validateMetadata(metadata: Record<string, unknown> | null): Record<string, unknown> | null {

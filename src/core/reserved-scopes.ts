@@ -11,6 +11,7 @@ export const KeysScope = {
   DEFINE: "keys:define",
 } as const;
 
+export const PLATFORM_NAMESPACE = "platform";
 export const PLATFORM_MANAGE = "platform:manage";
 
 /** Granted to a tenant's first admin key by createTenant. */

@@ -87,6 +87,8 @@ export function evaluateScopes(
   grants: GrantSet,
   required: readonly string[],
   mode: CheckMode,
+  /** The ceilings of the key's bound subscriptions: a requirement of the tenant's own API must be within each. */
+  ceilings: readonly GrantSet[] = [],
 ): ScopeDecision {
   const unknownScopes: string[] = [];
   const matched = new Set<string>();
@@ -100,7 +102,8 @@ export function evaluateScopes(
       continue;
     }
     const granting = grants.match(requirement, access);
-    if (granting) matched.add(granting);
+    const withinCeilings = RESERVED_NAMESPACES.has(requirement.namespace) || ceilings.every((ceiling) => ceiling.match(requirement, access));
+    if (granting && withinCeilings) matched.add(granting);
     else missing.add(scope);
   }
   const satisfied = required.length === 0 || (mode === CheckMode.ALL ? missing.size === 0 : matched.size > 0);

@@ -5,6 +5,10 @@
 export type Access = "READ" | "WRITE";
 
 export const WILDCARD = "*";
+/** Everything (but `keys` and `platform`). */
+export const WILDCARD_GRANT = "*:*";
+/** Every READ operation (but of `keys` and `platform`). */
+export const READ_ALL_GRANT = "*:read";
 export const READ_LEVEL = "read";
 export const WRITE_LEVEL = "write";
 

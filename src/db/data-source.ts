@@ -1,5 +1,6 @@
 import "reflect-metadata";
 import { DataSource, type MixedList, type Logger as TypeOrmLogger } from "typeorm";
+import { markAcquisitionFailure } from "../common/database-errors";
 
 export interface DatabaseOptions {
   url: string;
@@ -36,4 +37,21 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       idle_in_transaction_session_timeout: DATABASE_TIMEOUTS.idleInTransactionMs,
     },
   });
+}
+
+type PoolConnect = (callback: (error: Error | undefined, ...rest: unknown[]) => void) => void;
+
+/**
+ * Marks every error raised while acquiring a pooled connection (the driver's refusal, the pool's
+ * timeout, the server's "not accepting connections") so the error classifier knows the database is
+ * unavailable whatever the message. Called once the data source is initialised (its pool exists).
+ */
+export function markAcquisitionFailures(dataSource: DataSource): void {
+  const pool = (dataSource.driver as unknown as { master?: { connect: PoolConnect } }).master;
+  if (!pool) return;
+  const connect = pool.connect.bind(pool);
+  pool.connect = ((callback?: Parameters<PoolConnect>[0]) => {
+    if (!callback) return (connect as unknown as () => Promise<unknown>)().catch((error: unknown) => Promise.reject(markAcquisitionFailure(error)));
+    return connect((error, ...rest) => callback(error ? markAcquisitionFailure(error) : error, ...rest));
+  }) as PoolConnect;
 }

@@ -1,10 +1,8 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
-import type { ValidationError } from "class-validator";
 import { type GraphQLFormattedError, GraphQLError } from "graphql";
-import { ArgumentValidationError } from "type-graphql";
 import { classifyError } from "../common/error-classifier";
-import { DomainError, ErrorCode, type FieldError, invalidInput, requestError } from "../common/errors";
+import { DomainError, ErrorCode, requestError } from "../common/errors";
 import type { Logger } from "../common/logger";
 import type { RequestContext } from "../principals/request-context";
 import { QUERY_TOO_COMPLEX_MESSAGE, isQueryLimitMessage } from "./query-limits";
@@ -21,19 +19,6 @@ const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set([
 ]);
 
 const INTROSPECTION_DISABLED = "Introspection is disabled on this server; set INTROSPECTION=true to enable it.";
-
-/** One line per constraint, naming the field (with its path) and never the submitted value. */
-function describeValidation(errors: ValidationError[], parent = ""): FieldError[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    // class-validator starts its default messages with the property name, which `field` already says.
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
-      field,
-      message: message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message,
-    }));
-    return [...own, ...describeValidation(error.children ?? [], field)];
-  });
-}
 
 /** The explanations graphql-js gives for a bad variable, none of which quotes the value. */
 const VARIABLE_REASONS = [
@@ -71,7 +56,6 @@ const isBareGraphQLError = (error: unknown): error is GraphQLError =>
 /** What a thrown error means, as a DomainError where GraphQL's own failures are recognised; anything else as it is. */
 export function toDomainError(original: unknown, message: string): unknown {
   if (original instanceof DomainError) return original;
-  if (original instanceof ArgumentValidationError) return invalidInput(describeValidation(original.extensions.validationErrors));
   if (isQueryLimitMessage(message)) return requestError(ErrorCode.QUERY_TOO_COMPLEX, QUERY_TOO_COMPLEX_MESSAGE);
   if (message.startsWith("GraphQL introspection is not allowed")) return requestError(ErrorCode.GRAPHQL_VALIDATION_FAILED, INTROSPECTION_DISABLED);
   const code = original instanceof GraphQLError ? original.extensions?.code : undefined;

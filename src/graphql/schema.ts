@@ -8,6 +8,8 @@ import { ApiKeyResolver } from "../keys/api-key.resolver";
 import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
 import { TenantResolver } from "../tenants/tenant.resolver";
 import { authChecker } from "./auth-checker";
+import { refuseUnstorableInput } from "./input-guard";
+import { validateInput } from "./input-validation";
 import { locateDomainErrors } from "./located-errors";
 import type { RequestContext } from "../principals/request-context";
 
@@ -27,9 +29,10 @@ export function keysmithSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [...RESOLVERS],
     authChecker,
-    globalMiddlewares: [locateDomainErrors],
+    // Outermost first: refusals are located, then unstorable input is refused before any work.
+    globalMiddlewares: [locateDomainErrors, refuseUnstorableInput],
     container: ({ context }: { context: RequestContext }) => context.container,
-    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+    validateFn: validateInput,
   });
   return built;
 }

@@ -1,8 +1,10 @@
 import { ArrayMaxSize, IsInt, IsOptional, IsUUID, Max, MaxLength, Min, ValidateNested } from "class-validator";
 import { GraphQLJSONObject } from "graphql-scalars";
 import { Field, ID, InputType, Int, registerEnumType } from "type-graphql";
+import type { FieldError } from "../common/errors";
 import { NotBlank } from "../common/validation";
-import { MAX_CIDRS } from "../core/key-rules";
+import { grantFormErrors } from "../core/grant-validation";
+import { MAX_CIDRS, cidrFormErrors } from "../core/key-rules";
 
 export const MAX_GRANTS = 200;
 export const MAX_SUBSCRIPTIONS = 50;
@@ -50,8 +52,16 @@ export class KeyRateLimitInput {
   windowSeconds!: number;
 }
 
+/** The grants' and CIDRs' forms, checked with the decorators so every field at fault is reported at once. */
+const keyFormErrors = (input: { scopes?: string[] | null; allowedCidrs?: string[] | null }): FieldError[] => [
+  ...grantFormErrors(input.scopes, "scopes"),
+  ...cidrFormErrors(input.allowedCidrs),
+];
+
 @InputType()
 export class CreateApiKeyInput {
+  static formErrors = keyFormErrors;
+
   @Field(() => ID, { nullable: true, description: "Root only: the tenant to create the key in." })
   @IsOptional()
   @IsUUID("all", { message: "must be a UUID" })
@@ -108,6 +118,8 @@ export class CreateApiKeyInput {
 
 @InputType({ description: "Absent fields stay unchanged; null clears a field (lists become empty)." })
 export class UpdateApiKeyInput {
+  static formErrors = keyFormErrors;
+
   @Field(() => ID)
   id!: string;
 

@@ -26,6 +26,8 @@ export interface NewKey {
   metadata: Record<string, unknown> | null;
   createdBy: string;
   rotatedFromId: string | null;
+  /** False for the successor of a disabled key: regenerating never enables. */
+  enabled?: boolean;
 }
 
 /** A key Keysmith issues itself (root keys, a tenant's first admin key): no expiry, bindings or limits. */
@@ -63,7 +65,7 @@ export class KeyIssuer {
       lookupId: prepared.generated.lookupId,
       secretHash: prepared.hash,
       last4: prepared.generated.last4,
-      enabled: true,
+      enabled: spec.enabled ?? true,
       expiresAt: spec.expiresAt,
       revokedAt: null,
       revokedReason: null,

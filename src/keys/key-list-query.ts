@@ -1,6 +1,6 @@
 import type { SelectQueryBuilder } from "typeorm";
 import { badInput } from "../common/errors";
-import { cursorId, decodeCursor } from "../common/pagination";
+import { cursorDate, cursorId, cursorString, decodeCursor } from "../common/pagination";
 import type { ApiKey } from "./api-key.entity";
 import { ApiKeyOrderField, ApiKeyStatusFilter, OrderDirection } from "./api-key.inputs";
 import { DAY_MS } from "../core/key-rules";
@@ -108,11 +108,7 @@ export function applyOrderAndCursor(
 }
 
 function cursorValue(column: SortColumn, raw: unknown): string | Date {
-  if (typeof raw !== "string") throw badInput("after", "is not a cursor returned by this list");
-  if (column.kind === "text") return raw;
-  const date = new Date(raw);
-  if (Number.isNaN(date.getTime())) throw badInput("after", "is not a cursor returned by this list");
-  return date;
+  return column.kind === "text" ? cursorString(raw) : cursorDate(raw);
 }
 
 /** A row's cursor: the order it belongs to, its sort value (as the query selected it) and its id. */

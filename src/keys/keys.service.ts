@@ -157,7 +157,6 @@ export class KeysService {
   async regenerate(tenantId: string, caller: Caller, id: string, gracePeriodSeconds: number): Promise<{ apiKey: ApiKey; secret: string }> {
     const grace = validateGracePeriod(gracePeriodSeconds);
     const policy = await this.policies.get(tenantId);
-    const catalog = await this.catalog.view(tenantId);
     const prepared = await this.issuer.prepare(policy.keyPrefix);
     let successor: ApiKey | undefined;
     await this.change(
@@ -169,9 +168,6 @@ export class KeysService {
         const now = Date.now();
         if (old.rotatedToId) throw conflict("the key has already been regenerated");
         assertEditable(old, now, "regenerated");
-        if (caller.principal.kind !== PrincipalKind.ROOT && firstEscalation(catalog, old.scopes, caller.principal.grants)) {
-          throw forbidden(ESCALATION);
-        }
         successor = await this.issuer.insert(
           tx.manager,
           {
@@ -187,6 +183,7 @@ export class KeysService {
             metadata: old.metadata,
             createdBy: caller.principal.actor.id,
             rotatedFromId: old.id,
+            enabled: old.enabled,
           },
           prepared,
         );
@@ -199,8 +196,11 @@ export class KeysService {
     return { apiKey: successor!, secret: prepared.generated.key };
   }
 
-  /** One audited edit of a locked key, telling every instance. */
-  private change(
+  /**
+   * One audited edit of a locked key, telling every instance. No acting on a stronger key: a
+   * principal may change a key only if it holds every `keys` and `platform` grant the key holds.
+   */
+  private async change(
     tenantId: string,
     caller: Caller,
     id: string,
@@ -209,6 +209,8 @@ export class KeysService {
     extraChanges?: AuditedEdit<ApiKey>["extraChanges"],
   ): Promise<ApiKey> {
     const keyId = requireUuid(id, "id");
+    // Read before the transaction: the embedded database runs one at a time, on one connection.
+    const catalog = await this.catalog.view(tenantId);
     return this.transactions.run((tx: Transaction) =>
       auditedEdit(this.audit, tx, caller, {
         tenantId,
@@ -216,12 +218,24 @@ export class KeysService {
         targetType: "ApiKey",
         fields: AUDITED_FIELDS,
         lock: (manager) => lockKey(manager, tenantId, keyId),
-        edit,
+        edit: (key, transaction) => {
+          assertNotStronger(catalog, key, caller);
+          return edit(key, transaction);
+        },
         save: saveKey,
         invalidation: (key) => ({ kind: "key", keyId: key.id, tenantId }),
         extraChanges,
       }),
     );
+  }
+}
+
+/** Refuses (FORBIDDEN, recorded as DENIED) a caller that lacks some of the key's `keys` or `platform` grants. */
+function assertNotStronger(catalog: CatalogView, key: ApiKey, caller: Caller): void {
+  if (caller.principal.kind === PrincipalKind.ROOT) return;
+  const stronger = key.scopes.filter((scope) => firstEscalation(catalog, [scope], caller.principal.grants));
+  if (stronger.length > 0) {
+    throw forbidden("Not allowed: the key holds keys or platform grants you do not hold", { requiredScopes: stronger, targetId: key.id });
   }
 }
 

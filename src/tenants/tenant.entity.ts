@@ -45,6 +45,9 @@ export class JwtIssuerSettings {
 
   @Field({ description: "The claim that carries the principal's grants." })
   scopeClaim!: string;
+
+  @Field(() => Int, { description: "The longest lifetime a token may have (exp - iat, or exp - now without iat)." })
+  maxTokenLifetimeSeconds!: number;
 }
 
 @ObjectType({ simpleResolvers: true, description: "An organisation using the platform." })
@@ -100,6 +103,9 @@ export class Tenant {
   @Column("text", { name: "jwt_scope_claim", default: "scope" })
   jwtScopeClaim!: string;
 
+  @Column("int", { name: "jwt_max_token_lifetime_seconds", default: 86_400 })
+  jwtMaxTokenLifetimeSeconds!: number;
+
   @Field()
   @Column("timestamptz", { name: "created_at" })
   createdAt!: Date;
@@ -128,6 +134,7 @@ export class Tenant {
       publicKeyPem: this.jwtPublicKeyPem,
       algorithms: this.jwtAlgorithms,
       scopeClaim: this.jwtScopeClaim,
+      maxTokenLifetimeSeconds: this.jwtMaxTokenLifetimeSeconds,
     };
   }
 }

@@ -63,6 +63,13 @@ export class JwtIssuerInput {
   @IsOptional()
   @Length(1, 100)
   scopeClaim?: string | null;
+
+  @Field(() => Int, { nullable: true, description: "60 to 2592000 (30 days); default 86400. Tokens living longer are refused." })
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(2_592_000)
+  maxTokenLifetimeSeconds?: number | null;
 }
 
 @InputType()

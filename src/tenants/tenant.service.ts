@@ -34,6 +34,7 @@ const AUDITED_FIELDS = [
   "jwtPublicKeyPem",
   "jwtAlgorithms",
   "jwtScopeClaim",
+  "jwtMaxTokenLifetimeSeconds",
 ] as const;
 
 function applyPolicy(tenant: Tenant, policy: TenantPolicyInput | undefined): void {
@@ -55,9 +56,15 @@ const NO_JWT_ISSUER = {
   jwtPublicKeyPem: null,
   jwtAlgorithms: [],
   jwtScopeClaim: "scope",
+  jwtMaxTokenLifetimeSeconds: 86_400,
 } as const;
 
-function applyJwtIssuer(tenant: Tenant, issuer: JwtIssuerInput | null): void {
+/**
+ * The identity provider whose tokens are the tenant's principals. Keys are fetched from jwksUrl
+ * over https only, unless the operator opened on-premises addresses with JWKS_ALLOW (then http is
+ * accepted here, and every fetch still checks the address it connects to).
+ */
+function applyJwtIssuer(tenant: Tenant, issuer: JwtIssuerInput | null, plainHttpJwks: boolean): void {
   if (issuer === null) {
     Object.assign(tenant, NO_JWT_ISSUER, { jwtAlgorithms: [] });
     return;
@@ -66,6 +73,9 @@ function applyJwtIssuer(tenant: Tenant, issuer: JwtIssuerInput | null): void {
   const hasPem = Boolean(issuer.publicKeyPem);
   if (hasJwks === hasPem) throw badInput("jwtIssuer", "give exactly one of jwksUrl and publicKeyPem");
   if (issuer.algorithms.length === 0) throw badInput("jwtIssuer.algorithms", "must name at least one algorithm");
+  if (issuer.jwksUrl && new URL(issuer.jwksUrl).protocol !== "https:" && !plainHttpJwks) {
+    throw badInput("jwtIssuer.jwksUrl", "must be an https URL");
+  }
   if (issuer.publicKeyPem) {
     try {
       createPublicKey(issuer.publicKeyPem);
@@ -80,6 +90,7 @@ function applyJwtIssuer(tenant: Tenant, issuer: JwtIssuerInput | null): void {
     jwtPublicKeyPem: issuer.publicKeyPem ?? null,
     jwtAlgorithms: [...new Set(issuer.algorithms)],
     jwtScopeClaim: issuer.scopeClaim ?? "scope",
+    jwtMaxTokenLifetimeSeconds: issuer.maxTokenLifetimeSeconds ?? 86_400,
   });
 }
 
@@ -89,6 +100,8 @@ export class TenantService {
     private readonly transactions: Transactions,
     private readonly issuer: KeyIssuer,
     private readonly audit: AuditService,
+    /** JWKS_ALLOW is set: http JWKS URLs are accepted (their fetches reach only the allowed addresses). */
+    private readonly plainHttpJwks = false,
   ) {}
 
   async get(id: string): Promise<Tenant> {
@@ -129,7 +142,7 @@ export class TenantService {
       updatedAt: now,
     });
     applyPolicy(tenant, input.policy);
-    if (input.jwtIssuer) applyJwtIssuer(tenant, input.jwtIssuer);
+    if (input.jwtIssuer) applyJwtIssuer(tenant, input.jwtIssuer, this.plainHttpJwks);
     const prepared = await this.issuer.prepare(tenant.keyPrefix);
     return this.transactions.run(async (tx) => {
       await this.insertTenant(tx.manager, tenant);
@@ -160,7 +173,7 @@ export class TenantService {
       if (isPresent(input.name) && input.name !== null) tenant.name = input.name.trim();
       if (isPresent(input.keyPrefix) && input.keyPrefix !== null) tenant.keyPrefix = input.keyPrefix;
       applyPolicy(tenant, input.policy ?? undefined);
-      if (isPresent(input.jwtIssuer)) applyJwtIssuer(tenant, input.jwtIssuer);
+      if (isPresent(input.jwtIssuer)) applyJwtIssuer(tenant, input.jwtIssuer, this.plainHttpJwks);
     });
   }
 

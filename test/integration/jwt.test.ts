@@ -21,7 +21,8 @@ describe("JWT principals", () => {
   let sut: TestApp;
   let counter = 0;
   beforeAll(async () => {
-    sut = await startTestApp();
+    // The tests' identity provider serves its JWKS on loopback: the operator opens it, as for an on-premises one.
+    sut = await startTestApp({ config: { jwksAllow: ["127.0.0.1/32"] } });
   });
   afterAll(() => sut.close());
 

@@ -37,9 +37,9 @@ function keyState(overrides: Partial<KeyState> = {}): KeyState {
 
 const facts = (overrides: Partial<CheckFacts> = {}): CheckFacts => ({
   tenantStatus: TenantStatus.ACTIVE,
-  subscriptionStatuses: new Map([
-    [PRO, SubscriptionStatus.ACTIVE],
-    [TRIAL, SubscriptionStatus.SUSPENDED],
+  subscriptions: new Map([
+    [PRO, { status: SubscriptionStatus.ACTIVE, ceiling: null }],
+    [TRIAL, { status: SubscriptionStatus.SUSPENDED, ceiling: null }],
   ]),
   catalog,
   now: NOW,
@@ -98,6 +98,15 @@ describe("decide", () => {
     expect(decide(usable, unknown, facts()).code).toBe(CheckCode.SUBSCRIPTION_MISMATCH);
     expect(decide(keyState(), unknown, facts()).code).toBe(CheckCode.SUBSCRIPTION_MISMATCH);
     expect(decide(keyState({ subscriptionIds: [PRO] }), unknown, facts()).code).toBe(CheckCode.UNKNOWN_SCOPE);
+  });
+
+  it("holds a requirement to every bound subscription's ceiling at check time, whatever the key's grants", () => {
+    const readOnly = facts({ subscriptions: new Map([[PRO, { status: SubscriptionStatus.ACTIVE, ceiling: GrantSet.of(["messaging:ListChannels"]) }]]) });
+    const wildcard = keyState({ scopes: ["*:*"], subscriptionIds: [PRO] });
+    expect(decide(wildcard, request({ scopes: ["messaging:ListChannels"] }), readOnly).code).toBe(CheckCode.VALID);
+    const refused = decide(wildcard, request({ scopes: ["messaging:SendMessage"] }), readOnly);
+    expect(refused.code).toBe(CheckCode.FORBIDDEN);
+    expect(refused.scopes?.missingScopes).toEqual(["messaging:SendMessage"]);
   });
 
   it("in ANY mode allows a key holding one of the required scopes", () => {

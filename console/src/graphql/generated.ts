@@ -187,6 +187,8 @@ export type JwtIssuerInput = {
   audience: string;
   issuer: string;
   jwksUrl?: string | null | undefined;
+  /** 60 to 2592000 (30 days); default 86400. Tokens living longer are refused. */
+  maxTokenLifetimeSeconds?: number | null | undefined;
   publicKeyPem?: string | null | undefined;
   /** Default `scope`. */
   scopeClaim?: string | null | undefined;
