@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { type App, startApp } from "./app/app";
+import { type App, ListenError, startApp } from "./app/app";
 import { ConfigError, loadConfig } from "./app/config";
 import { DataDirLockedError } from "./db/data-dir-lock";
 import { isDatabaseUnavailable } from "./common/database-errors";
@@ -42,9 +42,10 @@ async function main(): Promise<void> {
   try {
     app = await startApp({ config, logger });
   } catch (error) {
-    if (error instanceof DataDirLockedError) refuse(error.message);
-    if (isDatabaseUnavailable(error)) refuse("cannot reach the database at DATABASE_URL");
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") refuse(`port ${config.port} on ${config.host} is in use; set PORT`);
+    if (error instanceof DataDirLockedError || error instanceof ListenError) refuse(error.message);
+    if (isDatabaseUnavailable(error)) {
+      refuse(config.databaseUrl ? "cannot reach the database at DATABASE_URL" : `the embedded database under DATA_DIR (${config.dataDir}) could not start`);
+    }
     logger.fatal({ err: error }, "start-up failed");
     process.exit(1);
   }

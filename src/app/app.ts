@@ -45,7 +45,22 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** config -> database -> migrations -> services -> first root key -> server, in that order. */
+/** A start that could not listen: one line naming the variable to change. */
+export class ListenError extends Error {
+  constructor(
+    readonly variable: "HOST" | "PORT",
+    message: string,
+  ) {
+    super(message);
+    this.name = "ListenError";
+  }
+}
+
+/**
+ * config -> database -> migrations -> services -> listening -> first root key -> serving, in that
+ * order. The server listens before the first root key is made, so a start that cannot listen
+ * leaves no key behind; requests wait until the key is made (and printed).
+ */
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
   const queryLog = new QueryLog(logger);
@@ -57,7 +72,6 @@ export async function startApp(options: AppOptions): Promise<App> {
   const services = createServices(config, logger, database.dataSource, bus, redis, options, (code) => metrics?.recordCheck(code));
   metrics = new Metrics({ verifier: services.verifier, scheduler: services.scheduler, store: services.store, queryLog, dataSource: database.dataSource });
   services.usage.start();
-  const firstRootKey = await services.rootKeys.createFirstRootKey();
   let url = "";
   const apollo = await createApollo({
     production: config.nodeEnv === "production",
@@ -68,8 +82,19 @@ export async function startApp(options: AppOptions): Promise<App> {
     plugins: [metrics.plugin()],
   });
   const workLog = options.countRequestWork ? new LRUCache<string, RequestWork>({ max: 1_000 }) : undefined;
-  const server = buildHttpServer(config, logger, services, apollo, metrics, database.dataSource, workLog);
-  url = await listen(server, config);
+  let started!: () => void;
+  const serving = new Promise<void>((resolve) => (started = resolve));
+  const server = buildHttpServer(config, logger, services, apollo, metrics, database.dataSource, workLog, serving);
+  const stop = () => shutdown(server, apollo, services, database, redis);
+  let firstRootKey: string | undefined;
+  try {
+    url = await listen(server, config);
+    firstRootKey = await services.rootKeys.createFirstRootKey();
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+  started();
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -78,7 +103,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     dataSource: database.dataSource,
     services,
     requestWork: (requestId) => workLog?.get(requestId),
-    close: () => (closing ??= shutdown(server, apollo, services, database, redis)),
+    close: () => (closing ??= stop()),
   };
 }
 
@@ -102,6 +127,7 @@ function buildHttpServer(
   metrics: Metrics,
   dataSource: DataSource,
   workLog: LRUCache<string, RequestWork> | undefined,
+  serving: Promise<void>,
 ): http.Server {
   const production = config.nodeEnv === "production";
   const cors = new Cors(new Set([...config.corsOrigins, ...(production ? [] : APOLLO_SANDBOX_ORIGINS)]));
@@ -119,13 +145,33 @@ function buildHttpServer(
     logger,
     metrics: () => metrics.render(),
     workLog,
+    serving,
     ready: () => dataSource.query("SELECT 1").then(() => true, () => false),
   });
 }
 
+/** What a failure to listen means, for the operator: which variable to change. */
+function listenError(error: NodeJS.ErrnoException, config: Config): Error {
+  const where = `${config.host}:${config.port}`;
+  switch (error.code) {
+    case "EADDRINUSE":
+      return new ListenError("PORT", `port ${config.port} on ${config.host} is in use; set PORT`);
+    case "EACCES":
+      return new ListenError("PORT", `listening on ${where} needs privileges this process lacks; set PORT (above 1023)`);
+    case "EADDRNOTAVAIL":
+      return new ListenError("HOST", `HOST ${config.host} is not an address of this machine; set HOST`);
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EAI_NONAME":
+      return new ListenError("HOST", `HOST ${config.host} is not an address or a name this machine resolves; set HOST`);
+    default:
+      return new ListenError("HOST", `cannot listen on ${where} (${error.code ?? error.message}); set HOST and PORT`);
+  }
+}
+
 async function listen(server: http.Server, config: Config): Promise<string> {
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => reject(listenError(error, config)));
     server.listen(config.port, config.host, () => resolve());
   });
   const address = server.address() as AddressInfo;

@@ -30,7 +30,7 @@ export interface KeyRateLimitState {
 
 const MINUTE_SECONDS = 60;
 /** Distinct rate-limit windows in use at once; each is one limiter (its counts are per key). */
-const MAX_WINDOWS = 1_000;
+export const MAX_WINDOWS = 1_000;
 
 /**
  * The sender budgets and the keys' own limits, in memory or (with Redis) shared by every instance.
@@ -50,6 +50,11 @@ export class RateLimits {
     this.failedAuth = this.limiter("auth", options.failedAuthPerMinute, MINUTE_SECONDS);
     this.failedCheck = this.limiter("check", options.failedChecksPerMinute, MINUTE_SECONDS);
     this.failedCompare = this.limiter("compare", options.failedComparesPerMinute, MINUTE_SECONDS);
+  }
+
+  /** Window lengths with a limiter in memory (bounded: the keys' limits cannot grow it without end). */
+  get windowsInUse(): number {
+    return this.windows.size;
   }
 
   /** Failed authentications from one source address. */

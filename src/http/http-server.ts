@@ -23,6 +23,8 @@ export interface HttpServerDependencies {
    * throughput.
    */
   workLog?: { set(requestId: string, work: RequestWork): void };
+  /** Settles once start-up is done: requests received before wait for it. */
+  serving?: Promise<void>;
 }
 
 /**
@@ -57,6 +59,7 @@ export function createHttpServer(deps: HttpServerDependencies): http.Server {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     try {
+      await deps.serving;
       if (deps.workLog) {
         const work: RequestWork = { queries: 0, bcryptCompares: 0 };
         deps.workLog.set(requestId, work);

@@ -9,6 +9,8 @@ import { trimmedOrNull } from "../common/validation";
 import { firstEscalation, validateGrants } from "../core/grant-validation";
 import { assertWildcardExpiry, resolveExpiry, validateCidrs, validateGracePeriod, validateMetadata } from "../core/key-rules";
 import { ApiKeyStatus, deriveStatus } from "../core/key-status";
+import { PLATFORM_NAMESPACE } from "../core/reserved-scopes";
+import { PLATFORM_TENANT_ID } from "../core/tenancy";
 import type { CatalogView } from "../core/scope-evaluator";
 import type { Transaction, Transactions } from "../db/transactions";
 import { type Caller, PrincipalKind } from "../principals/principal";
@@ -59,7 +61,7 @@ export class KeysService {
     const catalog = await this.catalog.view(tenantId);
     const expiresAt = resolveExpiry(input, policy, now) ?? null;
     if (expiresAt === null && policy.requireExpiry) throw badInput("expiresAt", "is required by the tenant's policy");
-    const scopes = grantable(catalog, input.scopes ?? [], [], caller);
+    const scopes = grantable(tenantId, catalog, input.scopes ?? [], [], caller);
     assertWildcardExpiry(scopes, expiresAt, policy, now);
     const subscriptionIds = distinctIds(input.subscriptionIds);
     const spec = {
@@ -103,7 +105,7 @@ export class KeysService {
       if (input.externalId !== undefined) key.externalId = trimmedOrNull(input.externalId);
       const expiresAt = resolveExpiry(input, policy, now);
       if (expiresAt !== undefined) key.expiresAt = expiresAt;
-      if (input.scopes !== undefined) key.scopes = grantable(catalog, input.scopes ?? [], key.scopes, caller);
+      if (input.scopes !== undefined) key.scopes = grantable(tenantId, catalog, input.scopes ?? [], key.scopes, caller);
       if (input.subscriptionIds !== undefined) key.subscriptionIds = distinctIds(input.subscriptionIds);
       if (input.allowedCidrs !== undefined) key.allowedCidrs = validateCidrs(input.allowedCidrs ?? []);
       if (input.rateLimit !== undefined) {
@@ -277,11 +279,15 @@ async function saveKey(manager: EntityManager, key: ApiKey): Promise<void> {
  * Validates grants against the catalog; in the reserved namespaces a principal may add only what
  * it holds itself (root holds everything).
  */
-function grantable(catalog: CatalogView, requested: readonly string[], current: readonly string[], caller: Caller): string[] {
+function grantable(tenantId: string, catalog: CatalogView, requested: readonly string[], current: readonly string[], caller: Caller): string[] {
   const scopes = validateGrants(catalog, requested, "scopes");
-  if (caller.principal.kind === PrincipalKind.ROOT) return scopes;
-  const added = scopes.filter((scope) => !current.includes(scope));
-  if (firstEscalation(catalog, added, caller.principal.grants)) throw forbidden(ESCALATION);
+  if (caller.principal.kind !== PrincipalKind.ROOT) {
+    const added = scopes.filter((scope) => !current.includes(scope));
+    if (firstEscalation(catalog, added, caller.principal.grants)) throw forbidden(ESCALATION);
+  }
+  // platform grants are root's: only keys of the platform tenant hold them, whoever grants.
+  const platformGrant = tenantId === PLATFORM_TENANT_ID ? -1 : requested.findIndex((scope) => scope.startsWith(`${PLATFORM_NAMESPACE}:`));
+  if (platformGrant >= 0) throw badInput(`scopes[${platformGrant}]`, "platform grants are held only by keys of the platform tenant");
   return scopes;
 }
 

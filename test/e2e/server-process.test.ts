@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { graphqlClient } from "../support/graphql-client";
@@ -66,6 +67,48 @@ describe("configuration errors", () => {
     expect(lines[0]).toMatch(new RegExp(`^keysmith: invalid configuration: ${variable} `));
     expect(result.stderr).not.toContain(value);
     expect(result.stdout).toBe("");
+  });
+});
+
+describe("a start that cannot listen", () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "keysmith-listen-"));
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it("on a busy port says so in one line, creates no root key, and the next start creates and prints one", async () => {
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, "127.0.0.1", () => resolve()));
+    const port = (squatter.address() as net.AddressInfo).port;
+    try {
+      const refused = await runToExit({ DATA_DIR: dataDir, PORT: String(port) });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.trim().split("\n")).toEqual([`keysmith: port ${port} on 127.0.0.1 is in use; set PORT`]);
+      expect(refused.stdout).not.toMatch(ROOT_KEY_LINE);
+    } finally {
+      squatter.close();
+    }
+    const next = await startServerProcess({ DATA_DIR: dataDir });
+    try {
+      expect(next.stdout()).toMatch(ROOT_KEY_LINE);
+    } finally {
+      await next.stop();
+    }
+  });
+
+  it.each([
+    ["a host that does not resolve", "999.1.1.1"],
+    ["an address of another machine", "10.255.255.1"],
+  ])("on %s names HOST in one line, and never blames the database", async (_case, host) => {
+    const refused = await runToExit({ DATA_DIR: dataDir, HOST: host });
+    expect(refused.code).toBe(1);
+    const lines = refused.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^keysmith: HOST .*; set HOST$/);
+    expect(refused.stderr).not.toContain("DATABASE_URL");
+    expect(refused.stdout).not.toMatch(ROOT_KEY_LINE);
+    expect(refused.stdout).not.toMatch(/"level":(50|60)/);
   });
 });
 

@@ -49,6 +49,11 @@ export interface ServerDatabase {
  */
 export async function serverDatabase(): Promise<ServerDatabase> {
   if (process.env.DATABASE_URL) return { target: { url: process.env.DATABASE_URL, embedded: false }, drop: async () => undefined };
+  return scratchDatabase();
+}
+
+/** A database of the test's own on the local server, whatever the run uses, for tests that change the database itself. */
+export async function scratchDatabase(): Promise<ServerDatabase> {
   if (!(await reachable(POSTGRES_ADMIN_URL, 5432))) {
     throw new Error(`PostgreSQL is not reachable at ${POSTGRES_ADMIN_URL}; start it with: ${START_POSTGRES} (or set TEST_POSTGRES_URL)`);
   }
@@ -70,4 +75,9 @@ async function withAdmin(work: (client: Client) => Promise<unknown>): Promise<vo
   } finally {
     await client.end();
   }
+}
+
+/** Runs one statement as the local server's superuser (altering or dropping a scratch database). */
+export function asAdmin(sql: string, parameters: unknown[] = []): Promise<void> {
+  return withAdmin((admin) => admin.query(sql, parameters));
 }

@@ -1,4 +1,4 @@
-import { LOCAL_ONLY, addressAllowed, buildBlockList, parseCidr, sourceOf } from "../../src/common/network";
+import { LOCAL_ONLY, addressAllowed, buildBlockList, isGlobalUnicast, parseCidr, sourceOf } from "../../src/common/network";
 
 describe("parseCidr", () => {
   it.each([
@@ -112,4 +112,39 @@ describe("sourceOf", () => {
     expect(sourceOf("2001:db8:aa:bb::1")).toBe(sourceOf("2001:db8:aa:bb:ffff:ffff:ffff:ffff"));
     expect(sourceOf("2001:db8:aa:bb::1")).not.toBe(sourceOf("2001:db8:aa:bc::1"));
   });
+});
+
+describe("isGlobalUnicast", () => {
+  it.each(["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "2001:4860:4860::8888", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"])(
+    "lets %s through",
+    (address) => expect(isGlobalUnicast(address)).toBe(true),
+  );
+
+  it.each([
+    ["loopback", "127.0.0.1"],
+    ["loopback elsewhere in 127/8", "127.4.5.6"],
+    ["IPv6 loopback", "::1"],
+    ["private 10/8", "10.1.2.3"],
+    ["private 172.16/12", "172.31.255.255"],
+    ["private 192.168/16", "192.168.0.10"],
+    ["shared (carrier-grade NAT)", "100.64.0.1"],
+    ["link-local, cloud metadata", "169.254.169.254"],
+    ["unspecified", "0.0.0.0"],
+    ["documentation", "192.0.2.1"],
+    ["benchmarking", "198.18.0.1"],
+    ["multicast", "224.0.0.1"],
+    ["reserved", "240.0.0.1"],
+    ["broadcast", "255.255.255.255"],
+    ["IPv6 unique local", "fd00:ec2::254"],
+    ["IPv6 link-local", "fe80::1"],
+    ["IPv6 link-local with a zone", "fe80::1%eth0"],
+    ["IPv6 multicast", "ff02::1"],
+    ["IPv6 documentation", "2001:db8::1"],
+    ["IPv4-mapped loopback", "::ffff:127.0.0.1"],
+    ["IPv4-mapped metadata", "::ffff:169.254.169.254"],
+    ["NAT64 of a private address", "64:ff9b::a00:1"],
+    ["6to4 of loopback", "2002:7f00:1::1"],
+    ["Teredo", "2001:0:4136:e378::1"],
+    ["not an address", "example.com"],
+  ])("refuses %s (%s)", (_case, address) => expect(isGlobalUnicast(address)).toBe(false));
 });
