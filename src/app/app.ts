@@ -69,7 +69,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const bus = await startBus(database, logger);
   const redis = config.redisUrl ? connectRedis(config.redisUrl, config.redisPrefix, logger) : undefined;
   let metrics: Metrics | undefined;
-  const services = createServices(config, logger, database.dataSource, bus, redis, options, (code) => metrics?.recordCheck(code));
+  const services = createServices(config, logger, database, bus, redis, options, (code) => metrics?.recordCheck(code));
   metrics = new Metrics({ verifier: services.verifier, scheduler: services.scheduler, store: services.store, queryLog, dataSource: database.dataSource });
   services.usage.start();
   let url = "";
@@ -79,6 +79,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     url: () => url,
     logger,
     audit: services.audit,
+    management: {
+      requestsOf: (principalId) => services.limits.managementRequests(principalId),
+      databaseShare: services.databaseShare,
+    },
     plugins: [metrics.plugin()],
   });
   const workLog = options.countRequestWork ? new LRUCache<string, RequestWork>({ max: 1_000 }) : undefined;

@@ -26,6 +26,8 @@ export interface Config {
   /** Derives the pepper of verified-key fingerprints, which instances then share through Redis. */
   secretKey?: string;
   dbPoolSize: number;
+  /** A statement running longer is cancelled (PostgreSQL; the embedded database ignores it). */
+  dbStatementTimeoutMs: number;
 }
 
 /** A setting that cannot be used; the message names the variable and never echoes its value. */
@@ -165,5 +167,6 @@ export function loadConfig(env: Env = process.env): Config {
     redisPrefix: redisPrefix(env),
     secretKey: secret(env, "SECRET_KEY"),
     dbPoolSize: integer(env, "DB_POOL_SIZE", 10, 1, 100),
+    dbStatementTimeoutMs: integer(env, "DB_STATEMENT_TIMEOUT_MS", 10_000, 100, 600_000),
   };
 }

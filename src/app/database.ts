@@ -59,6 +59,7 @@ export async function openDatabase(config: Config, options: OpenDatabaseOptions 
     entities: ENTITIES,
     migrations: MIGRATIONS,
     queryLog: options.queryLog,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
   });
   const close = async () => {
     await dataSource.destroy().catch(() => undefined);

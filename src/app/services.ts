@@ -11,10 +11,12 @@ import { Senders } from "../check/senders";
 import { UsageRecorder } from "../check/usage-recorder";
 import { VerificationPipeline } from "../check/verification-pipeline";
 import { DEFAULT_VERIFIED_KEYS, VerifiedKeys, type VerifiedKeysOptions, fingerprintPepper, redisFingerprints } from "../check/verified-keys";
+import { KeyedSemaphore } from "../common/keyed-semaphore";
 import type { Logger } from "../common/logger";
 import { AddressSet } from "../common/network";
 import { outboundAgents } from "../common/outbound";
 import type { Config } from "./config";
+import type { Database } from "./database";
 import type { InvalidationBus } from "../db/invalidation-bus";
 import type { SharedRedis } from "../db/redis";
 import { Transactions } from "../db/transactions";
@@ -56,6 +58,8 @@ export interface Services {
   usage: UsageRecorder;
   authenticator: Authenticator;
   limits: RateLimits;
+  /** Each tenant's share of the database connections; absent on the embedded database. */
+  databaseShare?: KeyedSemaphore;
 }
 
 /** The pieces that mint root keys, and nothing else (the command line needs no more). */
@@ -65,16 +69,27 @@ export function createRootKeys(config: Config, dataSource: DataSource, bus: Inva
   return new RootKeys(dataSource, transactions, issuer, new AuditService(dataSource, logger), new TenantPolicies(dataSource, bus));
 }
 
+/**
+ * A quarter of the pool per tenant on PostgreSQL, so one tenant's slow reads queue behind each
+ * other and never take every connection. The embedded database runs one statement at a time, on
+ * one connection: there the query cost limit is the bound.
+ */
+function databaseShare(config: Config, database: Database): KeyedSemaphore | undefined {
+  if (database.target.embedded) return undefined;
+  return new KeyedSemaphore(Math.max(1, Math.floor(config.dbPoolSize / 4)), 1_000);
+}
+
 /** Every service, wired once. */
 export function createServices(
   config: Config,
   logger: Logger,
-  dataSource: DataSource,
+  database: Database,
   bus: InvalidationBus,
   redis: SharedRedis | undefined,
   options: ServiceOptions = {},
   observeCheck?: CheckObserver,
 ): Services {
+  const { dataSource } = database;
   const hasher = options.hasher ?? new BcryptHasher(config.bcryptCost);
   const transactions = new Transactions(dataSource, bus);
   const audit = new AuditService(dataSource, logger);
@@ -107,6 +122,7 @@ export function createServices(
     scheduler,
     pipeline,
     usage,
+    databaseShare: databaseShare(config, database),
     authenticator: new Authenticator(pipeline, senders, new JwtVerifier(dataSource, bus, catalog, outboundAgents({ allowed: jwksAllowed }))),
     limits,
   };

@@ -18,9 +18,16 @@ export interface RateLimitOptions {
   failedChecksPerMinute: number;
   /** Failed bcrypt compares per caller over all its client addresses, and per source address for credentials. */
   failedComparesPerMinute: number;
+  /** Management requests (anything but checks) per principal. */
+  managementRequestsPerMinute: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimitOptions = { failedAuthPerMinute: 30, failedChecksPerMinute: 100, failedComparesPerMinute: 600 };
+export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
+  failedAuthPerMinute: 30,
+  failedChecksPerMinute: 100,
+  failedComparesPerMinute: 600,
+  managementRequestsPerMinute: 1_200,
+};
 
 export interface KeyRateLimitState {
   limit: number;
@@ -40,6 +47,7 @@ export class RateLimits {
   private readonly failedAuth: RateLimiterAbstract;
   private readonly failedCheck: RateLimiterAbstract;
   private readonly failedCompare: RateLimiterAbstract;
+  private readonly management: RateLimiterAbstract;
   /** One limiter per window length, counting every key's checks in that window; bounded. */
   private readonly windows = new LRUCache<number, RateLimiterAbstract>({ max: MAX_WINDOWS });
 
@@ -50,6 +58,7 @@ export class RateLimits {
     this.failedAuth = this.limiter("auth", options.failedAuthPerMinute, MINUTE_SECONDS);
     this.failedCheck = this.limiter("check", options.failedChecksPerMinute, MINUTE_SECONDS);
     this.failedCompare = this.limiter("compare", options.failedComparesPerMinute, MINUTE_SECONDS);
+    this.management = this.limiter("management", options.managementRequestsPerMinute, MINUTE_SECONDS);
   }
 
   /** Window lengths with a limiter in memory (bounded: the keys' limits cannot grow it without end). */
@@ -70,6 +79,11 @@ export class RateLimits {
   /** Failed bcrypt compares of one sender: a caller over all its client addresses, or a source address. */
   failedCompares(sender: string): FailureBudget {
     return budget(this.failedCompare, sender);
+  }
+
+  /** Management requests of one principal (every request spends one). */
+  managementRequests(principalId: string): FailureBudget {
+    return budget(this.management, principalId);
   }
 
   /** Spends one check of the key's own limit; `allowed` is false once the window's limit is used up. */

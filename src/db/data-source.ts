@@ -9,6 +9,8 @@ export interface DatabaseOptions {
   entities?: MixedList<Function>;
   migrations?: MixedList<Function>;
   queryLog?: TypeOrmLogger;
+  /** Cancels a statement running longer (default DATABASE_TIMEOUTS.statementMs). */
+  statementTimeoutMs?: number;
 }
 
 /** Bounds that keep a stuck query or an abandoned transaction from holding the pool. */
@@ -33,7 +35,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     extra: {
       max: options.poolSize,
       connectionTimeoutMillis: DATABASE_TIMEOUTS.connectMs,
-      statement_timeout: DATABASE_TIMEOUTS.statementMs,
+      statement_timeout: options.statementTimeoutMs ?? DATABASE_TIMEOUTS.statementMs,
       idle_in_transaction_session_timeout: DATABASE_TIMEOUTS.idleInTransactionMs,
     },
   });

@@ -1,5 +1,7 @@
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { lockDataDir } from "./data-dir-lock";
 
@@ -23,7 +25,8 @@ export interface EmbeddedPostgresOptions {
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const release = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
   try {
-    const db = await PGlite.create(options.dataDir ? path.join(options.dataDir, "pgdata") : undefined);
+    // The contrib extensions the migrations create (key search is a trigram index per tenant).
+    const db = await PGlite.create(options.dataDir ? path.join(options.dataDir, "pgdata") : undefined, { extensions: { pg_trgm, btree_gin } });
     const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: options.maxConnections });
     await server.start();
     const url = `postgres://postgres@${server.getServerConn()}/postgres`;

@@ -5,6 +5,8 @@ import type { RequestContext } from "../principals/request-context";
 import { deniedAuditPlugin } from "./denied-audit";
 import { errorLoggingPlugin, formatError } from "./error-formatting";
 import { landingPagePlugin } from "./landing-page";
+import { type ManagementLimits, managementLimitsPlugin } from "./management-limits";
+import { queryCostPlugin } from "./query-cost";
 import { MAX_TOKENS, queryLimits } from "./query-limits";
 import { refusalStatusPlugin } from "./refusal-status";
 import { keysmithSchema } from "./schema";
@@ -16,6 +18,7 @@ export interface ApolloOptions {
   url: () => string;
   logger: Logger;
   audit: AuditService;
+  management: ManagementLimits;
   plugins?: ApolloServerPlugin<RequestContext>[];
 }
 
@@ -34,7 +37,9 @@ export async function createApollo(options: ApolloOptions): Promise<ApolloServer
     formatError,
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: MAX_TOKENS },
-    plugins: [landingPage, ...armor.plugins, errorLoggingPlugin(options.logger), deniedAuditPlugin(options.audit), refusalStatusPlugin(), ...(options.plugins ?? [])],
+    plugins: [landingPage, ...armor.plugins, errorLoggingPlugin(options.logger), deniedAuditPlugin(options.audit), refusalStatusPlugin(),
+      queryCostPlugin(),
+      managementLimitsPlugin(options.management), ...(options.plugins ?? [])],
   });
   await apollo.start();
   return apollo;

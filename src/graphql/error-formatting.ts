@@ -56,6 +56,8 @@ const isBareGraphQLError = (error: unknown): error is GraphQLError =>
 /** What a thrown error means, as a DomainError where GraphQL's own failures are recognised; anything else as it is. */
 export function toDomainError(original: unknown, message: string): unknown {
   if (original instanceof DomainError) return original;
+  // Thrown by a plugin (no path): Apollo wraps it without unwrapping it again.
+  if (original instanceof GraphQLError && original.originalError instanceof DomainError) return original.originalError;
   if (isQueryLimitMessage(message)) return requestError(ErrorCode.QUERY_TOO_COMPLEX, QUERY_TOO_COMPLEX_MESSAGE);
   if (message.startsWith("GraphQL introspection is not allowed")) return requestError(ErrorCode.GRAPHQL_VALIDATION_FAILED, INTROSPECTION_DISABLED);
   const code = original instanceof GraphQLError ? original.extensions?.code : undefined;

@@ -3,14 +3,28 @@ import { Connection } from "../common/pagination";
 import { Payload } from "../common/payload";
 import { ApiKey } from "./api-key.entity";
 
+/** totalCount stops counting past this many keys: a count never scans more of a tenant's keys. */
+export const COUNT_CAP = 10_000;
+
 @ObjectType({ simpleResolvers: true })
 export class ApiKeyConnection extends Connection(ApiKey) {
-  /** Counted only when a client asks for totalCount. */
+  /** Counts up to COUNT_CAP + 1 matching keys; run only when a client asks for a count, and once. */
   count!: () => Promise<number>;
+  private counted?: Promise<number>;
 
-  @Field(() => Int, { description: "All keys matching the filter (computed only when asked for)." })
-  totalCount(): Promise<number> {
-    return this.count();
+  private matching(): Promise<number> {
+    this.counted ??= this.count();
+    return this.counted;
+  }
+
+  @Field(() => Int, { description: `The keys matching the filter, up to ${COUNT_CAP.toLocaleString("en")} (computed only when asked for; see totalCountCapped).` })
+  async totalCount(): Promise<number> {
+    return Math.min(await this.matching(), COUNT_CAP);
+  }
+
+  @Field(() => Boolean, { description: `True when more than ${COUNT_CAP.toLocaleString("en")} keys match: totalCount stopped counting there.` })
+  async totalCountCapped(): Promise<boolean> {
+    return (await this.matching()) > COUNT_CAP;
   }
 }
 

@@ -46,7 +46,20 @@ export const SORT_VALUE_ALIAS = "sort_value";
 
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
-/** Name, description, or part of a key: prefix, lookup id, last four, a masked key, or a whole key. */
+/** Terms this long or longer match anywhere in a key's searchable text (a trigram index); shorter ones match prefixes. */
+export const MIN_SUBSTRING_SEARCH = 3;
+
+/** A key's searchable text: name, description, prefix and lookup id, last four characters (indexed by api_keys_search_trgm). */
+const SEARCH_DOCUMENT = "lower(k.name || ' ' || coalesce(k.description, '') || ' ' || k.prefix || '_' || k.lookup_id || ' ' || k.last4)";
+const NAME_PREFIX = "lower(k.name)";
+const KEY_PREFIX = "lower(k.prefix || '_' || k.lookup_id)";
+
+/**
+ * Name, description, or part of a key: prefix, lookup id, last four, a masked key, or a whole key.
+ * Every branch uses an index of the tenant's keys, so a search costs what it finds, not the
+ * tenant's size: a substring search needs three characters; shorter terms match name and key
+ * prefixes.
+ */
 export function applySearch(query: SelectQueryBuilder<ApiKey>, search: string): void {
   const term = search.trim();
   if (term === "") return;
@@ -55,24 +68,16 @@ export function applySearch(query: SelectQueryBuilder<ApiKey>, search: string): 
     query.andWhere("k.lookup_id = :searchLookupId", { searchLookupId: parsed.lookupId });
     return;
   }
-  const [head, tail] = term.split("…");
-  const conditions = [
-    "k.name ILIKE :searchLike",
-    "k.description ILIKE :searchLike",
-    "(k.prefix || '_' || k.lookup_id) LIKE :searchKeyStart",
-    "k.lookup_id LIKE :searchKeyStart",
-    "k.last4 = :searchTerm",
-  ];
-  const parameters: Record<string, string> = {
-    searchLike: `%${escapeLike(term)}%`,
-    searchKeyStart: `${escapeLike(head)}%`,
-    searchTerm: term,
-  };
-  if (tail !== undefined) {
-    conditions.push("((k.prefix || '_' || k.lookup_id) LIKE :searchKeyStart AND k.last4 = :searchTail)");
-    parameters.searchTail = tail;
+  const [head, tail] = term.toLowerCase().split("…");
+  if (tail !== undefined && head.length >= MIN_SUBSTRING_SEARCH) {
+    query.andWhere(`(${KEY_PREFIX} LIKE :searchHead AND lower(k.last4) = :searchTail)`, { searchHead: `${escapeLike(head)}%`, searchTail: tail });
+    return;
   }
-  query.andWhere(`(${conditions.join(" OR ")})`, parameters);
+  if (head.length >= MIN_SUBSTRING_SEARCH) {
+    query.andWhere(`${SEARCH_DOCUMENT} LIKE :searchLike`, { searchLike: `%${escapeLike(head)}%` });
+    return;
+  }
+  query.andWhere(`(${NAME_PREFIX} LIKE :searchStart OR ${KEY_PREFIX} LIKE :searchStart)`, { searchStart: `${escapeLike(head)}%` });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, SelectQueryBuilder } from "typeorm";
 import { notFound } from "../common/errors";
 import { GuardedCache } from "../common/guarded-cache";
 import { requireUuid } from "../common/ids";
@@ -6,7 +6,7 @@ import { pageSize, toPage } from "../common/pagination";
 import { type InvalidationBus, keepCoherent } from "../db/invalidation-bus";
 import { ApiKey } from "./api-key.entity";
 import { type ApiKeyFilter, type ApiKeyOrder, ApiKeyOrderField, ApiKeyStatusFilter, OrderDirection } from "./api-key.inputs";
-import type { ApiKeyStats } from "./api-key.types";
+import { type ApiKeyStats, COUNT_CAP } from "./api-key.types";
 import { SORT_VALUE_ALIAS, STATUS_SQL, applyOrderAndCursor, applySearch, cursorOf, statusClock } from "./key-list-query";
 import type { KeyPolicies } from "./key-policy";
 import { keysWithRelations } from "./key-relations";
@@ -84,7 +84,14 @@ export class KeyQueries {
     const { keys, raw } = await keysWithRelations(query.limit(size + 1));
     const sortValues = new Map(keys.map((key, index) => [key.id, raw[index]?.[SORT_VALUE_ALIAS]]));
     const page = toPage(keys, size, (key) => cursorOf(field, direction, sortValues.get(key.id), key.id));
-    return { ...page, count: () => filtered().getCount() };
+    return { ...page, count: () => this.countUpTo(filtered(), COUNT_CAP) };
+  }
+
+  /** Counts the rows a query matches, stopping past `cap`: a count never scans more than that. */
+  private async countUpTo(query: SelectQueryBuilder<ApiKey>, cap: number): Promise<number> {
+    const [sql, parameters] = query.select("1").limit(cap + 1).getQueryAndParameters();
+    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM (${sql}) AS matching`, parameters);
+    return count;
   }
 
   /** One pass over the tenant's keys, each status derived with the same SQL as the list filters. */

@@ -38,7 +38,7 @@ export async function startTestApp(options: Omit<Partial<AppOptions>, "config"> 
     database: options.database ?? testDatabase(),
     countRequestWork: true,
     // Every test request comes from 127.0.0.1: the brute-force tests set the production budgets themselves.
-    rateLimits: options.rateLimits ?? { failedAuthPerMinute: 100_000, failedChecksPerMinute: 100_000, failedComparesPerMinute: 100_000 },
+    rateLimits: options.rateLimits ?? { failedAuthPerMinute: 100_000, failedChecksPerMinute: 100_000, failedComparesPerMinute: 100_000, managementRequestsPerMinute: 100_000 },
   });
   const rootKey = await app.services.rootKeys.createRootKey("test root");
   const client = graphqlClient(`${app.url}/graphql`);

@@ -31,6 +31,7 @@ describe("loadConfig", () => {
       redisPrefix: "keysmith",
       secretKey: undefined,
       dbPoolSize: 10,
+      dbStatementTimeoutMs: 10_000,
     });
   });
 
@@ -56,6 +57,7 @@ describe("loadConfig", () => {
       REDIS_PREFIX: "keysmith-eu",
       SECRET_KEY: "k".repeat(32),
       DB_POOL_SIZE: "25",
+      DB_STATEMENT_TIMEOUT_MS: "5000",
     });
     expect(sut).toEqual({
       databaseUrl: "postgres://app:pw@db.internal:5432/keysmith",
@@ -74,6 +76,7 @@ describe("loadConfig", () => {
       redisPrefix: "keysmith-eu",
       secretKey: "k".repeat(32),
       dbPoolSize: 25,
+      dbStatementTimeoutMs: 5000,
     });
   });
 
