@@ -17,6 +17,8 @@ export interface Figures {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** Answers with the load's expected status (429 for throttled senders). */
+  expectedStatusCount?: number;
 }
 
 export function headers(credential?: string): Record<string, string> {
@@ -58,5 +60,6 @@ export async function drive(url: string, load: Load, connections: number, durati
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx - expectedNon2xx,
+    expectedStatusCount: expectedNon2xx,
   };
 }

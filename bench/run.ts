@@ -7,7 +7,7 @@ import path from "node:path";
 import { loadConfig } from "../src/app/config";
 import { openDatabase } from "../src/app/database";
 import { type Figures, drive, headers } from "./load";
-import { type Scenario, HONEST_CONNECTIONS, attacks, baseline, check, honestColdChecks, scenarios } from "./scenarios";
+import { type Scenario, HONEST_CONNECTIONS, attacks, baseline, check, honestColdChecks, noisyNeighbour, quietFirstPage, scenarios } from "./scenarios";
 import { type Seeded, seed } from "./seed";
 import { type BenchServer, metric, startServer } from "./server";
 
@@ -110,6 +110,37 @@ async function attackScenarios(url: string, seeded: Seeded): Promise<AttackRow[]
   return rows;
 }
 
+interface NoisyRow {
+  alone: Figures;
+  withNeighbour: Figures;
+  /** The quiet tenant's p99 with the noisy neighbour over its own p99 alone (goal <= 3). */
+  p99Ratio: number;
+  neighbourRequestsPerSecond: number;
+  neighbourRefusedAs429: number;
+}
+
+/** PostgreSQL only: a tenant sending the most expensive documents the limits allow beside another's ordinary reads. */
+async function noisyNeighbourRun(url: string, seeded: Seeded): Promise<NoisyRow | undefined> {
+  if (!process.env.DATABASE_URL) {
+    log("noisy neighbour skipped: it measures PostgreSQL (DATABASE_URL); the embedded database runs one statement at a time");
+    return undefined;
+  }
+  const quiet = quietFirstPage(seeded);
+  const alone = await measure(url, { ...quiet, name: "quiet tenant alone" });
+  log("noisy neighbour...");
+  const neighbour = drive(url, noisyNeighbour(seeded), CONNECTIONS, DURATION_SECONDS + WARMUP_SECONDS + 1, "noisy neighbour");
+  await new Promise((resolve) => setTimeout(resolve, WARMUP_SECONDS * 1000));
+  const withNeighbour = await drive(url, quiet, HONEST_CONNECTIONS, DURATION_SECONDS, "quiet tenant beside the noisy one");
+  const neighbourFigures = await neighbour;
+  return {
+    alone,
+    withNeighbour,
+    p99Ratio: withNeighbour.p99Ms / Math.max(1, alone.p99Ms),
+    neighbourRequestsPerSecond: neighbourFigures.requestsPerSecond,
+    neighbourRefusedAs429: neighbourFigures.expectedStatusCount ?? 0,
+  };
+}
+
 function redisReachable(): Promise<boolean> {
   const { hostname, port } = new URL(REDIS_URL);
   return new Promise((resolve) => {
@@ -191,7 +222,23 @@ function table(header: string[], lines: string[][]): string {
   return [format(header), ...lines.map(format)].join("\n");
 }
 
-function report(rows: Row[], attackRows: AttackRow[], restart: RestartRow | undefined): string {
+function searchLine(rows: Row[]): string {
+  const small = rows.find((row) => row.scenario.startsWith("apiKeys search by partial key, 1k"));
+  const large = rows.find((row) => row.scenario.startsWith("apiKeys search by partial key") && row !== small);
+  if (!small || !large) return "";
+  return `key search at ${large.scenario.split(", ")[1]} over 1k keys: p50 x${(large.p50Ms / Math.max(1, small.p50Ms)).toFixed(2)}, p99 x${(large.p99Ms / Math.max(1, small.p99Ms)).toFixed(2)}, throughput x${(large.requestsPerSecond / small.requestsPerSecond).toFixed(2)} (goal: latency <= 2x)`;
+}
+
+function noisyLine(noisy: NoisyRow | undefined): string {
+  if (!noisy) return "noisy neighbour: skipped (PostgreSQL only)";
+  return (
+    `noisy neighbour: the quiet tenant's apiKeys(first: 20) p99 ${noisy.alone.p99Ms.toFixed(1)} ms alone, ${noisy.withNeighbour.p99Ms.toFixed(1)} ms beside ` +
+    `the noisy one (x${noisy.p99Ratio.toFixed(2)}, goal <= 3); the noisy tenant got ${noisy.neighbourRequestsPerSecond.toFixed(0)} answers/s ` +
+    `(${noisy.neighbourRefusedAs429} refused 429)`
+  );
+}
+
+function report(rows: Row[], attackRows: AttackRow[], restart: RestartRow | undefined, noisy: NoisyRow | undefined): string {
   const load = table(
     ["scenario", "req/s", "p50 ms", "p99 ms", "errors", "x baseline", "p99 x", "first ms"],
     rows.map((row) => [
@@ -222,7 +269,7 @@ function report(rows: Row[], attackRows: AttackRow[], restart: RestartRow | unde
       `${restart.firstInstance.seconds.toFixed(2)} s); a new instance checked them with ${restart.restartedInstance.bcryptCompares} ` +
       `bcrypt compares (${restart.restartedInstance.sharedFingerprintHits} shared fingerprints) in ${restart.restartedInstance.seconds.toFixed(2)} s`
     : "restart warm: skipped (no Redis)";
-  return [load, attack, restartLine].join("\n\n");
+  return [load, searchLine(rows), attack, noisyLine(noisy), restartLine].filter(Boolean).join("\n\n");
 }
 
 async function main(): Promise<void> {
@@ -233,19 +280,21 @@ async function main(): Promise<void> {
   const url = `${server.url}/graphql`;
   let rows: Row[];
   let attackRows: AttackRow[] = [];
+  let noisy: NoisyRow | undefined;
   try {
     const largeLabel = LARGE_KEYS >= 1_000_000 ? `${LARGE_KEYS / 1_000_000}M` : LARGE_KEYS.toLocaleString("en");
     rows = await loadScenarios(url, database.seeded, largeLabel);
     if (selected("cold under attack")) attackRows = await attackScenarios(url, database.seeded);
+    if (selected("noisy neighbour")) noisy = await noisyNeighbourRun(url, database.seeded);
   } finally {
     await server.stop();
   }
   try {
     const restart = selected("restart warm") ? await restartWarm(database.env, database.seeded) : undefined;
-    const document = { machine: machine(), seedSeconds: database.seedSeconds, largeTenantKeys: LARGE_KEYS, results: rows, coldUnderAttack: attackRows, restartWarm: restart };
+    const document = { machine: machine(), seedSeconds: database.seedSeconds, largeTenantKeys: LARGE_KEYS, results: rows, coldUnderAttack: attackRows, noisyNeighbour: noisy, restartWarm: restart };
     fs.mkdirSync(".bench", { recursive: true });
     fs.writeFileSync(path.join(".bench", "latest.json"), `${JSON.stringify(document, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify(document, null, 2)}\n\n${report(rows, attackRows, restart)}\n`);
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n\n${report(rows, attackRows, restart, noisy)}\n`);
   } finally {
     database.cleanup();
   }

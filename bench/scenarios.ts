@@ -39,6 +39,12 @@ const refusedAs = (status: number, code: string) => (response: unknown, answered
 const FIRST_PAGE = JSON.stringify({
   query: "query Keys { apiKeys(first: 20) { nodes { id name maskedKey status expiresAt lastUsedAt } pageInfo { hasNextPage endCursor } } }",
 });
+/** A search a console makes: part of a key (its lookup id's first characters), matching one key whatever the tenant's size. */
+const searchByPartialKey = (key: string) =>
+  JSON.stringify({
+    query: "query Search($search: String) { apiKeys(first: 20, filter: { search: $search }) { nodes { id name maskedKey status } } }",
+    variables: { search: key.slice(key.lastIndexOf("_") + 1, key.lastIndexOf("_") + 9) },
+  });
 const STATS = JSON.stringify({ query: "query Stats { apiKeyStats { total active expiringSoon expired disabled revoked } }" });
 const ME = JSON.stringify({ query: "{ me { keyId } }" });
 
@@ -72,6 +78,8 @@ export function scenarios(seeded: Seeded, largeLabel: string): Scenario[] {
     },
     { name: "apiKeys first page, 1k keys", body: FIRST_PAGE, credential: seeded.small.key, expect: hasData("apiKeys") },
     { name: `apiKeys first page, ${largeLabel} keys`, body: FIRST_PAGE, credential: seeded.large.key, expect: hasData("apiKeys") },
+    { name: "apiKeys search by partial key, 1k keys", body: searchByPartialKey(seeded.small.key), credential: seeded.small.key, expect: hasData("apiKeys") },
+    { name: `apiKeys search by partial key, ${largeLabel} keys`, body: searchByPartialKey(seeded.large.key), credential: seeded.large.key, expect: hasData("apiKeys") },
     { name: "apiKeyStats, 1k keys", body: STATS, credential: seeded.small.key, expect: hasData("apiKeyStats") },
     { name: `apiKeyStats, ${largeLabel} keys`, body: STATS, credential: seeded.large.key, expect: hasData("apiKeyStats") },
   ];
@@ -133,4 +141,26 @@ export function attacks(seeded: Seeded): Attack[] {
       }),
     },
   ];
+}
+
+/** The quiet tenant's ordinary read in the noisy-neighbour run. */
+export function quietFirstPage(seeded: Seeded): Scenario {
+  return { name: "quiet tenant: apiKeys(first: 20)", body: FIRST_PAGE, credential: seeded.small.key, connections: HONEST_CONNECTIONS, expect: hasData("apiKeys") };
+}
+
+/**
+ * The most expensive documents the limits allow, from the large tenant's twenty principals: a
+ * search matching every key, sorted, a page of 100 and a count, plus three more counts (cost near
+ * the limit of 5,000).
+ */
+export function noisyNeighbour(seeded: Seeded): Load {
+  const body = JSON.stringify({
+    query: `query Expensive {
+      a: apiKeys(first: 100, filter: { search: "service" }, orderBy: { field: NAME, direction: ASC }) { totalCount nodes { id name maskedKey status expiresAt lastUsedAt createdBy description externalId } }
+      b: apiKeys(filter: { search: "key" }) { totalCount }
+      c: apiKeys(filter: { status: EXPIRING_SOON }) { totalCount }
+      d: apiKeys(filter: { status: EXPIRED }) { totalCount }
+    }`,
+  });
+  return { body, headerSets: seeded.large.consoles.map((key) => ({ authorization: `Bearer ${key}` })), expectedStatus: 429 };
 }

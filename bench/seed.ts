@@ -8,6 +8,11 @@ export interface Principal {
   key: string;
 }
 
+/** A tenant with many keys, and principals of it that list them (a console, and twenty more for the noisy neighbour). */
+export interface ListingTenant extends Principal {
+  consoles: string[];
+}
+
 /** Every key the bench presents shares one secret: one bcrypt hash, yet each cold check still runs a compare. */
 const SHARED_SECRET = randomBase62(32);
 
@@ -80,8 +85,8 @@ export interface Seeded {
   /** Sets of keys never checked, one per scenario that needs cold keys (a check warms its key). */
   coldKeys: Record<ColdSet, string[]>;
   unknownKey: string;
-  small: Principal;
-  large: Principal;
+  small: ListingTenant;
+  large: ListingTenant;
   /** A tenant whose backends send wrong secrets for its own keys, forcing bcrypt compares. */
   attacker: { verifiers: string[]; keys: string[] };
 }
@@ -106,8 +111,8 @@ export async function seed(db: DataSource, runTag: string, largeCount: number, c
   const bulk = async (count: number) => {
     const tenant = await tenantBySlug(db, `bench-${count}-keys`);
     if (tenant.created) await insertBulkKeys(db, tenant.id, hash, count);
-    const [lister] = await insertKnownKeys(db, tenant.id, hash, ["console"], ["keys:list"]);
-    return { tenantId: tenant.id, key: lister };
+    const [lister, ...consoles] = await insertKnownKeys(db, tenant.id, hash, Array.from({ length: 21 }, (_, i) => `console ${i}`), ["keys:list"]);
+    return { tenantId: tenant.id, key: lister, consoles };
   };
   const attackerTenant = await insertTenant(db, `bench-attacker-${runTag}`);
   const attacker = {
