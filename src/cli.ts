@@ -7,11 +7,12 @@ import { createLogger } from "./common/logger";
 import { ConfigError, loadConfig } from "./app/config";
 import { InProcessInvalidationBus } from "./db/invalidation-bus";
 import { keysmithSchema, printKeysmithSchema } from "./graphql/schema";
+import { printOpenApi } from "./http/openapi";
 
 const USAGE = `usage: node dist/src/cli.js <command>
   migrate                 apply pending migrations
   create-root-key [name]  create a platform root key and print it once
-  print-schema [file]     write the GraphQL SDL (default schema/schema.graphql)`;
+  print-schema [folder]   write schema.graphql (GraphQL SDL) and openapi.json (REST) into the folder (default schema/)`;
 
 /** Opens the configured database, migrated, for one command, and closes it afterwards. */
 async function withDatabase(work: (database: Database) => Promise<void>): Promise<void> {
@@ -37,10 +38,11 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
         process.stdout.write(`New root key (shown only this once; store it now):\n\n    ${key}\n\n`);
       });
     case "print-schema": {
-      const file = path.resolve(args[0] ?? "schema/schema.graphql");
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, printKeysmithSchema(await keysmithSchema()));
-      process.stdout.write(`wrote ${file}\n`);
+      const folder = path.resolve(args[0] ?? "schema");
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(path.join(folder, "schema.graphql"), printKeysmithSchema(await keysmithSchema()));
+      fs.writeFileSync(path.join(folder, "openapi.json"), printOpenApi());
+      process.stdout.write(`wrote ${path.join(folder, "schema.graphql")} and ${path.join(folder, "openapi.json")}\n`);
       return;
     }
     default:

@@ -15,6 +15,7 @@ import { createConsoleHandler, defaultConsoleRoot } from "../http/console-assets
 import { APOLLO_SANDBOX_ORIGINS, Cors } from "../http/cors";
 import { graphqlRoute } from "../http/graphql-route";
 import { createHttpServer } from "../http/http-server";
+import { restCheckRoute } from "../http/rest-check";
 import { Metrics } from "../metrics/metrics";
 import type { RequestContext } from "../principals/request-context";
 import { type Database, type DatabaseTarget, openDatabase } from "./database";
@@ -135,15 +136,12 @@ function buildHttpServer(
 ): http.Server {
   const production = config.nodeEnv === "production";
   const cors = new Cors(new Set([...config.corsOrigins, ...(production ? [] : APOLLO_SANDBOX_ORIGINS)]));
-  const graphql = graphqlRoute({
-    apollo,
-    authenticator: services.authenticator,
-    container: resolverContainer(services),
-    trustedProxies: config.trustedProxies.length > 0 ? new AddressSet(config.trustedProxies) : null,
-    cors,
-  });
+  const trustedProxies = config.trustedProxies.length > 0 ? new AddressSet(config.trustedProxies) : null;
+  const graphql = graphqlRoute({ apollo, authenticator: services.authenticator, container: resolverContainer(services), trustedProxies, cors });
+  const check = restCheckRoute({ authenticator: services.authenticator, checks: services.checks, trustedProxies, cors });
   return createHttpServer({
     graphql,
+    check,
     serveConsole: createConsoleHandler({ root: defaultConsoleRoot() }),
     cors,
     logger,

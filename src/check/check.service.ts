@@ -5,11 +5,23 @@ import { CheckCode, VALID_KEY_CODES } from "../core/check-code";
 import type { CheckRequest } from "../core/check-decision";
 import { type Principal, PrincipalKind } from "../principals/principal";
 import { actingTenantId } from "../principals/tenant-access";
-import type { CheckKeyInput, CheckKeyResult } from "./check.types";
+import type { CheckMode } from "../core/scope-evaluator";
+import type { CheckKeyResult } from "./check.types";
 import type { Senders } from "./senders";
 import type { Verification, VerificationPipeline } from "./verification-pipeline";
 
 export const MAX_REQUIRED_SCOPES = 50;
+
+/** What a backend asks, over GraphQL (CheckKeyInput) or REST: the same fields, the same meaning. */
+export interface CheckKeyRequest {
+  key: string;
+  scopes: string[];
+  mode: CheckMode;
+  subscriptionId?: string | null;
+  clientIp?: string | null;
+  /** Root only: the tenant whose keys to check. */
+  tenantId?: string | null;
+}
 
 /** Observes every decision (metrics); never on the decision's own path. */
 export type CheckObserver = (code: CheckCode) => void;
@@ -52,7 +64,7 @@ export class CheckService {
     private readonly observe: CheckObserver = () => undefined,
   ) {}
 
-  async check(principal: Principal, input: CheckKeyInput): Promise<CheckKeyResult> {
+  async check(principal: Principal, input: CheckKeyRequest): Promise<CheckKeyResult> {
     const request = checkRequest(input);
     const verification = await this.pipeline.verify({
       key: input.key,
@@ -67,7 +79,7 @@ export class CheckService {
   }
 }
 
-function checkRequest(input: CheckKeyInput): CheckRequest {
+function checkRequest(input: CheckKeyRequest): CheckRequest {
   if (input.scopes.length > MAX_REQUIRED_SCOPES) throw badInput("scopes", `must hold at most ${MAX_REQUIRED_SCOPES} scopes`);
   if (input.clientIp != null && isIP(input.clientIp) === 0) throw badInput("clientIp", "must be an IPv4 or IPv6 address");
   return {

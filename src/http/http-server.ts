@@ -6,10 +6,15 @@ import type { Logger } from "../common/logger";
 import { type RequestWork, withRequestWork } from "../common/request-work";
 import type { Cors } from "./cors";
 import type { graphqlRoute } from "./graphql-route";
-import { sendGraphqlError, sendJson } from "./responses";
+import { openApiDocument } from "./openapi";
+import { sendGraphqlError, sendJson, sendRestError } from "./responses";
+import type { restCheckRoute } from "./rest-check";
+
+const OPENAPI = openApiDocument();
 
 export interface HttpServerDependencies {
   graphql: ReturnType<typeof graphqlRoute>;
+  check: ReturnType<typeof restCheckRoute>;
   /** The web console's files under /console; false when the path is not the console's. */
   serveConsole: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<boolean>;
   cors: Cors;
@@ -51,6 +56,11 @@ export function createHttpServer(deps: HttpServerDependencies): http.Server {
       case "/graphql":
         if (request.method === "OPTIONS") return deps.cors.preflight(request, response);
         return deps.graphql(request, response, requestId, query ? `?${query}` : "");
+      case "/v1/keys.check":
+        if (request.method === "OPTIONS") return deps.cors.preflight(request, response);
+        return deps.check(request, response, requestId);
+      case "/v1/openapi.json":
+        return sendJson(response, 200, OPENAPI, { "cache-control": "public, max-age=300" });
     }
     if (await deps.serveConsole(request, response, path)) return;
     throw requestError(ErrorCode.NOT_FOUND, "Not found");
@@ -74,7 +84,8 @@ export function createHttpServer(deps: HttpServerDependencies): http.Server {
       }
       const classified = classifyError(error, requestId);
       if (classified.log) deps.logger[classified.log]({ err: error, requestId }, "request failed");
-      sendGraphqlError(response, classified, requestId, deps.cors.headers(request));
+      const send = request.url?.startsWith("/v1/") ? sendRestError : sendGraphqlError;
+      send(response, classified, requestId, deps.cors.headers(request));
     }
   }
 

@@ -26,3 +26,13 @@ export function sendGraphqlError(response: ServerResponse, error: ClassifiedErro
     { ...headers, ...errorHeaders(error), "x-request-id": requestId },
   );
 }
+
+/** A REST-shaped error, for /v1 routes: `{ error: { code, message, requestId } }`. */
+export function sendRestError(response: ServerResponse, error: ClassifiedError, requestId: string, headers: Headers = {}): void {
+  sendJson(
+    response,
+    error.status,
+    { error: { code: error.code, message: error.message, requestId, ...(error.fields ? { fields: error.fields } : {}) } },
+    { ...headers, ...errorHeaders(error), "x-request-id": requestId },
+  );
+}

@@ -1,10 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { keysmithSchema, printKeysmithSchema } from "../../src/graphql/schema";
+import { printOpenApi } from "../../src/http/openapi";
 
-describe("schema/schema.graphql", () => {
-  it("is exactly the schema the code builds (run `npm run schema` after changing the API)", async () => {
-    const committed = fs.readFileSync(path.resolve(__dirname, "../../schema/schema.graphql"), "utf8");
-    expect(printKeysmithSchema(await keysmithSchema())).toBe(committed);
+const committed = (file: string) => fs.readFileSync(path.resolve(__dirname, "../../schema", file), "utf8");
+
+describe("the committed schemas (run `npm run schema` after changing an API)", () => {
+  it("schema/schema.graphql is exactly the GraphQL schema the code builds", async () => {
+    expect(printKeysmithSchema(await keysmithSchema())).toBe(committed("schema.graphql"));
+  });
+
+  it("schema/openapi.json is exactly the OpenAPI document the server serves", () => {
+    expect(printOpenApi()).toBe(committed("openapi.json"));
   });
 });
