@@ -1,5 +1,4 @@
 import type http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { ApolloServer } from "@apollo/server";
 import { LRUCache } from "lru-cache";
 import type { DataSource } from "typeorm";
@@ -16,9 +15,11 @@ import { APOLLO_SANDBOX_ORIGINS, Cors } from "../http/cors";
 import { graphqlRoute } from "../http/graphql-route";
 import { createHttpServer } from "../http/http-server";
 import { restCheckRoute } from "../http/rest-check";
-import { Metrics } from "../metrics/metrics";
+import { clusterMetricsOf } from "../metrics/cluster-metrics";
+import { Metrics, type RenderedMetrics } from "../metrics/metrics";
 import type { RequestContext } from "../principals/request-context";
 import { type Database, type DatabaseTarget, openDatabase } from "./database";
+import { listen } from "./listen";
 import { resolverContainer } from "./resolver-container";
 import { type ServiceOptions, type Services, createServices } from "./services";
 
@@ -29,6 +30,8 @@ export interface AppOptions extends ServiceOptions {
   database?: DatabaseTarget;
   /** Counts the queries and bcrypt compares of each request, for `requestWork` (the tests use it). */
   countRequestWork?: boolean;
+  /** One of WEB_CONCURRENCY workers: its metrics are labelled and served merged with the others'. */
+  workerId?: number;
 }
 
 export interface App {
@@ -44,17 +47,6 @@ export interface App {
   requestWork(requestId: string): RequestWork | undefined;
   /** Stops accepting, finishes requests in flight, flushes usage and closes the database. */
   close(): Promise<void>;
-}
-
-/** A start that could not listen: one line naming the variable to change. */
-export class ListenError extends Error {
-  constructor(
-    readonly variable: "HOST" | "PORT",
-    message: string,
-  ) {
-    super(message);
-    this.name = "ListenError";
-  }
 }
 
 /**
@@ -89,7 +81,9 @@ export async function startApp(options: AppOptions): Promise<App> {
   const workLog = options.countRequestWork ? new LRUCache<string, RequestWork>({ max: 1_000 }) : undefined;
   let started!: () => void;
   const serving = new Promise<void>((resolve) => (started = resolve));
-  const server = buildHttpServer(config, logger, services, apollo, metrics, database.dataSource, workLog, serving);
+  const { workerId } = options;
+  const renderMetrics = workerId === undefined ? () => metrics!.render() : clusterMetricsOf(metrics, workerId);
+  const server = buildHttpServer({ config, logger, services, apollo, renderMetrics, dataSource: database.dataSource, workLog, serving, workerId });
   const stop = () => shutdown(server, apollo, services, database, redis);
   let firstRootKey: string | undefined;
   try {
@@ -124,16 +118,19 @@ async function startBus(database: Database, logger: Logger): Promise<Invalidatio
   return bus;
 }
 
-function buildHttpServer(
-  config: Config,
-  logger: Logger,
-  services: Services,
-  apollo: ApolloServer<RequestContext>,
-  metrics: Metrics,
-  dataSource: DataSource,
-  workLog: LRUCache<string, RequestWork> | undefined,
-  serving: Promise<void>,
-): http.Server {
+interface HttpServerParts {
+  config: Config;
+  logger: Logger;
+  services: Services;
+  apollo: ApolloServer<RequestContext>;
+  renderMetrics: () => Promise<RenderedMetrics>;
+  dataSource: DataSource;
+  workLog: LRUCache<string, RequestWork> | undefined;
+  serving: Promise<void>;
+  workerId: number | undefined;
+}
+
+function buildHttpServer({ config, logger, services, apollo, renderMetrics, dataSource, workLog, serving, workerId }: HttpServerParts): http.Server {
   const production = config.nodeEnv === "production";
   const cors = new Cors(new Set([...config.corsOrigins, ...(production ? [] : APOLLO_SANDBOX_ORIGINS)]));
   const trustedProxies = config.trustedProxies.length > 0 ? new AddressSet(config.trustedProxies) : null;
@@ -145,40 +142,12 @@ function buildHttpServer(
     serveConsole: createConsoleHandler({ root: defaultConsoleRoot() }),
     cors,
     logger,
-    metrics: () => metrics.render(),
+    metrics: renderMetrics,
     workLog,
     serving,
+    workerId,
     ready: () => dataSource.query("SELECT 1").then(() => true, () => false),
   });
-}
-
-/** What a failure to listen means, for the operator: which variable to change. */
-function listenError(error: NodeJS.ErrnoException, config: Config): Error {
-  const where = `${config.host}:${config.port}`;
-  switch (error.code) {
-    case "EADDRINUSE":
-      return new ListenError("PORT", `port ${config.port} on ${config.host} is in use; set PORT`);
-    case "EACCES":
-      return new ListenError("PORT", `listening on ${where} needs privileges this process lacks; set PORT (above 1023)`);
-    case "EADDRNOTAVAIL":
-      return new ListenError("HOST", `HOST ${config.host} is not an address of this machine; set HOST`);
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-    case "EAI_NONAME":
-      return new ListenError("HOST", `HOST ${config.host} is not an address or a name this machine resolves; set HOST`);
-    default:
-      return new ListenError("HOST", `cannot listen on ${where} (${error.code ?? error.message}); set HOST and PORT`);
-  }
-}
-
-async function listen(server: http.Server, config: Config): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) => reject(listenError(error, config)));
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  return `http://${host}:${address.port}`;
 }
 
 async function shutdown(

@@ -28,6 +28,8 @@ export interface Config {
   dbPoolSize: number;
   /** A statement running longer is cancelled (PostgreSQL; the embedded database ignores it). */
   dbStatementTimeoutMs: number;
+  /** Worker processes serving one port (node:cluster); above 1 needs DATABASE_URL and REDIS_URL. */
+  webConcurrency: number;
 }
 
 /** A setting that cannot be used; the message names the variable and never echoes its value. */
@@ -146,12 +148,25 @@ function bcryptCostOf(env: Env, nodeEnv: NodeEnv): number {
   return Number(value);
 }
 
+/**
+ * Workers share one database and, through Redis, their rate limits; the embedded database serves
+ * one process, so it runs one.
+ */
+function webConcurrencyOf(env: Env, databaseUrl: string | undefined, redisUrl: string | undefined): number {
+  const workers = integer(env, "WEB_CONCURRENCY", 1, 1, 64);
+  if (workers > 1 && !databaseUrl) throw new ConfigError("WEB_CONCURRENCY", "above 1 needs DATABASE_URL: the embedded database serves one process");
+  if (workers > 1 && !redisUrl) throw new ConfigError("WEB_CONCURRENCY", "above 1 needs REDIS_URL: the workers share their rate limits through it");
+  return workers;
+}
+
 /** Reads and validates every setting; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, "NODE_ENV", NODE_ENVS, "development");
   const bcryptCost = bcryptCostOf(env, nodeEnv);
+  const databaseUrl = url(env, "DATABASE_URL", ["postgres:", "postgresql:"]);
+  const redisUrl = url(env, "REDIS_URL", ["redis:", "rediss:"]);
   return {
-    databaseUrl: url(env, "DATABASE_URL", ["postgres:", "postgresql:"]),
+    databaseUrl,
     dataDir: path.resolve(read(env, "DATA_DIR") ?? "./data"),
     host: read(env, "HOST") ?? "127.0.0.1",
     port: integer(env, "PORT", 4000, 0, 65535),
@@ -163,10 +178,11 @@ export function loadConfig(env: Env = process.env): Config {
     trustedProxies: addressesOrCidrs(env, "TRUSTED_PROXIES"),
     outboundAllow: addressesOrCidrs(env, "OUTBOUND_ALLOW"),
     jwksAllow: addressesOrCidrs(env, "JWKS_ALLOW"),
-    redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
+    redisUrl,
     redisPrefix: redisPrefix(env),
     secretKey: secret(env, "SECRET_KEY"),
     dbPoolSize: integer(env, "DB_POOL_SIZE", 10, 1, 100),
     dbStatementTimeoutMs: integer(env, "DB_STATEMENT_TIMEOUT_MS", 10_000, 100, 600_000),
+    webConcurrency: webConcurrencyOf(env, databaseUrl, redisUrl),
   };
 }

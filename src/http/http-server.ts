@@ -4,6 +4,7 @@ import { classifyError } from "../common/error-classifier";
 import { ErrorCode, requestError } from "../common/errors";
 import type { Logger } from "../common/logger";
 import { type RequestWork, withRequestWork } from "../common/request-work";
+import type { RenderedMetrics } from "../metrics/metrics";
 import type { Cors } from "./cors";
 import type { graphqlRoute } from "./graphql-route";
 import { openApiDocument } from "./openapi";
@@ -21,7 +22,7 @@ export interface HttpServerDependencies {
   logger: Logger;
   /** True when the database answers. */
   ready: () => Promise<boolean>;
-  metrics?: () => Promise<{ contentType: string; body: string }>;
+  metrics?: () => Promise<RenderedMetrics>;
   /**
    * When given, each request's costly work (queries, bcrypt compares) is counted and kept here by
    * request id. Off by default: on Node 20 the async context it needs costs a few percent of
@@ -30,6 +31,8 @@ export interface HttpServerDependencies {
   workLog?: { set(requestId: string, work: RequestWork): void };
   /** Settles once start-up is done: requests received before wait for it. */
   serving?: Promise<void>;
+  /** Under WEB_CONCURRENCY, which worker this is: /healthz says so, to tell workers apart. */
+  workerId?: number;
 }
 
 /**
@@ -41,7 +44,7 @@ export function createHttpServer(deps: HttpServerDependencies): http.Server {
     const [path, query = ""] = (request.url ?? "/").split("?", 2);
     switch (path) {
       case "/healthz":
-        return sendJson(response, 200, { status: "ok" });
+        return sendJson(response, 200, deps.workerId === undefined ? { status: "ok" } : { status: "ok", worker: deps.workerId });
       case "/readyz": {
         const ready = await deps.ready();
         return sendJson(response, ready ? 200 : 503, { status: ready ? "ready" : "database unreachable" });

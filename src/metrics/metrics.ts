@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, type MetricObjectWithValues, type MetricValue, Registry, collectDefaultMetrics } from "prom-client";
 import type { DataSource } from "typeorm";
 import type { CheckCode } from "../core/check-code";
 import type { KeyStateStore } from "../check/key-state-store";
@@ -7,6 +7,13 @@ import type { CompareScheduler } from "../check/compare-scheduler";
 import type { KeyVerifier } from "../check/key-verifier";
 import type { QueryLog } from "../db/query-log";
 import type { RequestContext } from "../principals/request-context";
+
+export interface RenderedMetrics {
+  contentType: string;
+  body: string;
+}
+
+export type MetricSnapshot = MetricObjectWithValues<MetricValue<string>>[];
 
 interface PoolStats {
   totalCount: number;
@@ -142,8 +149,19 @@ export class Metrics {
     };
   }
 
-  async render(): Promise<{ contentType: string; body: string }> {
+  async render(): Promise<RenderedMetrics> {
     this.collectLabelled();
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  /** Every metric as data, for the cluster's primary to merge with the other workers'. */
+  async snapshot(): Promise<MetricSnapshot> {
+    this.collectLabelled();
+    return this.registry.getMetricsAsJSON();
+  }
+
+  /** Labels every series with the worker that counted it, so merged series stay apart. */
+  labelWorker(workerId: number): void {
+    this.registry.setDefaultLabels({ worker: String(workerId) });
   }
 }

@@ -67,13 +67,15 @@ describe("README", () => {
     }
   });
 
+  /** Runs README's curl block that calls `path`, with the variables it names. */
+  function curl(path: string, env: Record<string, string>): unknown {
+    const block = blocks("sh").find((candidate) => candidate.startsWith(`curl -s ${README_URL}${path} `));
+    if (!block) throw new Error(`README has no curl example of ${path}`);
+    return JSON.parse(execFileSync("bash", ["-c", block.replaceAll(README_URL, server.url)], { env: { PATH: process.env.PATH, ...env }, encoding: "utf8" }));
+  }
+
   it("runs its curl example as pasted", () => {
-    const [curl] = blocks("sh").filter((block) => block.startsWith("curl"));
-    const output = execFileSync("bash", ["-c", curl.replaceAll(README_URL, server.url)], {
-      env: { PATH: process.env.PATH, KEYSMITH_ROOT_KEY: rootKey },
-      encoding: "utf8",
-    });
-    expect(JSON.parse(output)).toEqual({ data: { me: expect.objectContaining({ kind: "ROOT" }) } });
+    expect(curl("/graphql", { KEYSMITH_ROOT_KEY: rootKey })).toEqual({ data: { me: expect.objectContaining({ kind: "ROOT" }) } });
   });
 
   it("runs every GraphQL block, in order, each one operation answered without errors", async () => {
@@ -101,6 +103,12 @@ describe("README", () => {
       results[name] = answer.data;
       if (name === "CreateTenant") clients.admin = clients.root!.as(answer.data.createTenant.adminKey.secret);
       if (name === "CreateBackendKey") clients.backend = clients.root!.as(answer.data.createApiKey.secret);
+      if (name === "Check") {
+        const rest = curl("/v1/keys.check", { KEYSMITH_BACKEND_KEY: results.CreateBackendKey.createApiKey.secret, CUSTOMER_KEY: results.CreateKey.createApiKey.secret });
+        const { rateLimit } = answer.data.checkKey;
+        // The same answer, one more check into the key's window.
+        expect(rest).toEqual({ ...answer.data.checkKey, tenantId: expect.any(String), rateLimit: { ...rateLimit, remaining: rateLimit.remaining - 1 } });
+      }
     }
     expect(results.Check.checkKey).toMatchObject({ code: "VALID", allowed: true, matchedScopes: ["messaging:SendMessage"] });
     expect(results.Revoke.revokeApiKey.apiKey.status).toBe("REVOKED");

@@ -32,6 +32,7 @@ describe("loadConfig", () => {
       secretKey: undefined,
       dbPoolSize: 10,
       dbStatementTimeoutMs: 10_000,
+      webConcurrency: 1,
     });
   });
 
@@ -58,6 +59,7 @@ describe("loadConfig", () => {
       SECRET_KEY: "k".repeat(32),
       DB_POOL_SIZE: "25",
       DB_STATEMENT_TIMEOUT_MS: "5000",
+      WEB_CONCURRENCY: "4",
     });
     expect(sut).toEqual({
       databaseUrl: "postgres://app:pw@db.internal:5432/keysmith",
@@ -77,6 +79,7 @@ describe("loadConfig", () => {
       secretKey: "k".repeat(32),
       dbPoolSize: 25,
       dbStatementTimeoutMs: 5000,
+      webConcurrency: 4,
     });
   });
 
@@ -98,6 +101,24 @@ describe("loadConfig", () => {
       ["0", false],
     ])("can be set explicitly in production (%p -> %p)", (value, introspection) => {
       expect(loadConfig({ NODE_ENV: "production", INTROSPECTION: value }).introspection).toBe(introspection);
+    });
+  });
+
+  describe("WEB_CONCURRENCY", () => {
+    const server = { DATABASE_URL: "postgres://db/keysmith", REDIS_URL: "redis://cache:6379" };
+    it.each([
+      ["the embedded database", { REDIS_URL: "redis://cache:6379" }, "needs DATABASE_URL"],
+      ["no Redis", { DATABASE_URL: "postgres://db/keysmith" }, "needs REDIS_URL"],
+    ])("refuses more than one worker with %s", (_case, env, reason) => {
+      expect(configErrorFor({ ...env, WEB_CONCURRENCY: "2" }).message).toContain(reason);
+    });
+
+    it.each(["0", "65", "two"])("refuses %p", (value) => {
+      expect(configErrorFor({ ...server, WEB_CONCURRENCY: value }).variable).toBe("WEB_CONCURRENCY");
+    });
+
+    it("allows one worker on the embedded database", () => {
+      expect(loadConfig({ WEB_CONCURRENCY: "1" }).webConcurrency).toBe(1);
     });
   });
 
