@@ -1,7 +1,9 @@
 import autocannon from "autocannon";
 
 export interface Load {
-  /** The GraphQL request; `bodies` cycles through many. */
+  /** Where to send it (default /graphql). */
+  path?: string;
+  /** The request's JSON body; `bodies` cycles through many. */
   body?: string;
   bodies?: string[];
   credential?: string;
@@ -25,14 +27,14 @@ export function headers(credential?: string): Record<string, string> {
   return { "content-type": "application/json", ...(credential ? { authorization: `Bearer ${credential}` } : {}) };
 }
 
-/** Drives the server with autocannon over loopback for `duration` seconds. */
-export async function drive(url: string, load: Load, connections: number, duration: number, name = ""): Promise<Figures> {
+/** Drives the server at `baseUrl` with autocannon over loopback for `duration` seconds. */
+export async function drive(baseUrl: string, load: Load, connections: number, duration: number, name = ""): Promise<Figures> {
   let next = 0;
   const { bodies, headerSets } = load;
   const base = headers(load.credential);
   const cycling = bodies || headerSets;
   const result = await autocannon({
-    url,
+    url: `${baseUrl}${load.path ?? "/graphql"}`,
     connections,
     duration,
     method: "POST",

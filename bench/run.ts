@@ -7,9 +7,23 @@ import path from "node:path";
 import { loadConfig } from "../src/app/config";
 import { openDatabase } from "../src/app/database";
 import { type Figures, drive, headers } from "./load";
-import { type Scenario, HONEST_CONNECTIONS, attacks, baseline, check, honestColdChecks, noisyNeighbour, quietFirstPage, scenarios } from "./scenarios";
+import {
+  type Scenario,
+  HONEST_CONNECTIONS,
+  REST_CHECK,
+  attacks,
+  baseline,
+  ceiling,
+  check,
+  honestColdChecks,
+  noisyNeighbour,
+  quietFirstPage,
+  restCheck,
+  restScenarios,
+  scenarios,
+} from "./scenarios";
 import { type Seeded, seed } from "./seed";
-import { type BenchServer, metric, startServer } from "./server";
+import { type BenchServer, metric, startCeiling, startServer } from "./server";
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
 /** Unmeasured load before each scenario, so JIT warm-up and cold caches do not count. */
@@ -21,7 +35,7 @@ const COLD_KEYS = 2_000;
 const RESTART_KEYS = 200;
 /** BENCH_PROFILE=1 writes the server's CPU profile to .bench/ (open it in Chrome DevTools). */
 const PROFILE = process.env.BENCH_PROFILE === "1";
-/** BENCH_ONLY=checkKey runs only the scenarios whose name contains it (the baseline always runs). */
+/** BENCH_ONLY=checkKey runs only the scenarios whose name contains it (with their baseline or ceiling). */
 const ONLY = process.env.BENCH_ONLY;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -56,21 +70,21 @@ async function prepareDatabase(): Promise<{ env: Record<string, string>; seeded:
 }
 
 /** One request on its own, checked; returns its latency (for stats, the uncached count). */
-async function firstRequest(url: string, scenario: Scenario): Promise<number> {
+async function firstRequest(baseUrl: string, scenario: Scenario): Promise<number> {
   const started = performance.now();
-  const response = await fetch(url, { method: "POST", headers: headers(scenario.credential), body: scenario.body ?? scenario.bodies![0] });
+  const response = await fetch(`${baseUrl}${scenario.path ?? "/graphql"}`, { method: "POST", headers: headers(scenario.credential), body: scenario.body ?? scenario.bodies![0] });
   const body = await response.json();
   const elapsed = performance.now() - started;
   if (!scenario.expect(body, response.status)) throw new Error(`${scenario.name}: unexpected answer ${JSON.stringify(body).slice(0, 300)}`);
   return elapsed;
 }
 
-async function measure(url: string, scenario: Scenario): Promise<Figures & { firstRequestMs: number }> {
-  const firstRequestMs = await firstRequest(url, scenario);
+async function measure(baseUrl: string, scenario: Scenario): Promise<Figures & { firstRequestMs: number }> {
+  const firstRequestMs = await firstRequest(baseUrl, scenario);
   log(`${scenario.name}...`);
   const connections = scenario.connections ?? CONNECTIONS;
-  if (scenario.warmUp !== false) await drive(url, scenario, connections, WARMUP_SECONDS);
-  return { ...(await drive(url, scenario, connections, DURATION_SECONDS, scenario.name)), firstRequestMs };
+  if (scenario.warmUp !== false) await drive(baseUrl, scenario, connections, WARMUP_SECONDS);
+  return { ...(await drive(baseUrl, scenario, connections, DURATION_SECONDS, scenario.name)), firstRequestMs };
 }
 
 /**
@@ -78,14 +92,69 @@ async function measure(url: string, scenario: Scenario): Promise<Figures & { fir
  * that slowed down (or sped up) during the run shows as a gap between the two.
  */
 async function loadScenarios(url: string, seeded: Seeded, largeLabel: string): Promise<Row[]> {
+  const chosen = scenarios(seeded, largeLabel).filter((scenario) => selected(scenario.name));
+  if (chosen.length === 0) return [];
   const first = await measure(url, baseline());
   const results = [first];
-  for (const scenario of scenarios(seeded, largeLabel).filter((scenario) => selected(scenario.name))) results.push(await measure(url, scenario));
+  for (const scenario of chosen) results.push(await measure(url, scenario));
   results.push(await measure(url, { ...baseline(), name: "baseline { __typename }, again" }));
   const last = results[results.length - 1];
   const baselineRps = (first.requestsPerSecond + last.requestsPerSecond) / 2;
   const baselineP99 = Math.max(1, (first.p99Ms + last.p99Ms) / 2);
   return results.map((figures) => ({ ...figures, throughputRatio: figures.requestsPerSecond / baselineRps, p99Ratio: figures.p99Ms / baselineP99 }));
+}
+
+interface RestRows {
+  /** The bare node:http server, before and after the REST scenarios. */
+  ceiling: Figures[];
+  rows: Array<Figures & { throughputRatio: number; p99Ratio: number }>;
+}
+
+/** The REST check warm and malformed, between two runs of a bare node:http server answering the same JSON. */
+async function restRun(url: string, seeded: Seeded): Promise<RestRows> {
+  const warm = await fetch(`${url}${REST_CHECK}`, { method: "POST", headers: headers(seeded.verifier.key), body: restCheck(seeded.validKey) });
+  const bare = await startCeiling(await warm.text());
+  try {
+    const first = await measure(bare.url, ceiling(seeded));
+    const measured = [];
+    for (const scenario of restScenarios(seeded).filter((scenario) => selected(scenario.name))) measured.push(await measure(url, scenario));
+    const last = await measure(bare.url, { ...ceiling(seeded), name: `${ceiling(seeded).name}, again` });
+    const ceilingRps = (first.requestsPerSecond + last.requestsPerSecond) / 2;
+    const ceilingP99 = Math.max(1, (first.p99Ms + last.p99Ms) / 2);
+    return {
+      ceiling: [first, last],
+      rows: measured.map((figures) => ({ ...figures, throughputRatio: figures.requestsPerSecond / ceilingRps, p99Ratio: figures.p99Ms / ceilingP99 })),
+    };
+  } finally {
+    await bare.stop();
+  }
+}
+
+interface ConcurrencyRow {
+  oneWorker: Figures;
+  twoWorkers: Figures;
+  /** Two workers' warm REST throughput over one worker's, same database, same Redis, same run. */
+  throughputRatio: number;
+}
+
+/** PostgreSQL and Redis only: the warm REST check with WEB_CONCURRENCY=1, then 2. */
+async function concurrencyRun(env: Record<string, string>, seeded: Seeded): Promise<ConcurrencyRow | undefined> {
+  if (!process.env.DATABASE_URL || !(await redisReachable())) {
+    log("WEB_CONCURRENCY run skipped: it needs PostgreSQL (DATABASE_URL) and Redis");
+    return undefined;
+  }
+  const [warm] = restScenarios(seeded);
+  const withWorkers = async (workers: number) => {
+    const server = await startServer({ ...env, REDIS_URL, REDIS_PREFIX: `keysmith-bench-${randomBytes(4).toString("hex")}`, WEB_CONCURRENCY: String(workers) });
+    try {
+      return await measure(server.url, { ...warm, name: `REST check warm, WEB_CONCURRENCY=${workers}` });
+    } finally {
+      await server.stop();
+    }
+  };
+  const oneWorker = await withWorkers(1);
+  const twoWorkers = await withWorkers(2);
+  return { oneWorker, twoWorkers, throughputRatio: twoWorkers.requestsPerSecond / oneWorker.requestsPerSecond };
 }
 
 interface AttackRow extends Figures {
@@ -230,7 +299,7 @@ function searchLine(rows: Row[]): string {
 }
 
 function noisyLine(noisy: NoisyRow | undefined): string {
-  if (!noisy) return "noisy neighbour: skipped (PostgreSQL only)";
+  if (!noisy) return "";
   return (
     `noisy neighbour: the quiet tenant's apiKeys(first: 20) p99 ${noisy.alone.p99Ms.toFixed(1)} ms alone, ${noisy.withNeighbour.p99Ms.toFixed(1)} ms beside ` +
     `the noisy one (x${noisy.p99Ratio.toFixed(2)}, goal <= 3); the noisy tenant got ${noisy.neighbourRequestsPerSecond.toFixed(0)} answers/s ` +
@@ -238,8 +307,46 @@ function noisyLine(noisy: NoisyRow | undefined): string {
   );
 }
 
-function report(rows: Row[], attackRows: AttackRow[], restart: RestartRow | undefined, noisy: NoisyRow | undefined): string {
-  const load = table(
+function restTable(rest: RestRows | undefined): string {
+  if (!rest) return "";
+  return table(
+    ["REST check", "req/s", "p50 ms", "p99 ms", "errors", "x ceiling", "p99 x ceiling"],
+    [
+      ...rest.ceiling.map((row) => [row.scenario, row.requestsPerSecond.toFixed(0), row.p50Ms.toFixed(1), row.p99Ms.toFixed(1), String(row.errors), "", ""]),
+      ...rest.rows.map((row) => [
+        row.scenario,
+        row.requestsPerSecond.toFixed(0),
+        row.p50Ms.toFixed(1),
+        row.p99Ms.toFixed(1),
+        String(row.errors),
+        row.throughputRatio.toFixed(2),
+        row.p99Ratio.toFixed(2),
+      ]),
+    ],
+  );
+}
+
+function concurrencyLine(concurrency: ConcurrencyRow | undefined): string {
+  if (!concurrency) return "";
+  const { oneWorker, twoWorkers } = concurrency;
+  return (
+    `WEB_CONCURRENCY=2: warm REST check ${twoWorkers.requestsPerSecond.toFixed(0)} req/s (p99 ${twoWorkers.p99Ms.toFixed(1)} ms) over one worker's ` +
+    `${oneWorker.requestsPerSecond.toFixed(0)} req/s (p99 ${oneWorker.p99Ms.toFixed(1)} ms): x${concurrency.throughputRatio.toFixed(2)}, ` +
+    `with the load generator on the same ${os.cpus().length} cores`
+  );
+}
+
+interface Report {
+  rows: Row[];
+  rest: RestRows | undefined;
+  attackRows: AttackRow[];
+  noisy: NoisyRow | undefined;
+  restart: RestartRow | undefined;
+  concurrency: ConcurrencyRow | undefined;
+}
+
+function report({ rows, rest, attackRows, noisy, restart, concurrency }: Report): string {
+  const load = rows.length === 0 ? "" : table(
     ["scenario", "req/s", "p50 ms", "p99 ms", "errors", "x baseline", "p99 x", "first ms"],
     rows.map((row) => [
       row.scenario,
@@ -252,7 +359,7 @@ function report(rows: Row[], attackRows: AttackRow[], restart: RestartRow | unde
       row.firstRequestMs.toFixed(1),
     ]),
   );
-  const attack = table(
+  const attack = attackRows.length === 0 ? "" : table(
     ["honest cold checks (10 connections)", "req/s", "p50 ms", "p99 ms", "errors", "p99 x alone", "attacker req/s"],
     attackRows.map((row) => [
       row.scenario,
@@ -268,8 +375,8 @@ function report(rows: Row[], attackRows: AttackRow[], restart: RestartRow | unde
     ? `restart warm: ${restart.keys} keys verified by a first instance (${restart.firstInstance.bcryptCompares} bcrypt compares, ` +
       `${restart.firstInstance.seconds.toFixed(2)} s); a new instance checked them with ${restart.restartedInstance.bcryptCompares} ` +
       `bcrypt compares (${restart.restartedInstance.sharedFingerprintHits} shared fingerprints) in ${restart.restartedInstance.seconds.toFixed(2)} s`
-    : "restart warm: skipped (no Redis)";
-  return [load, searchLine(rows), attack, noisyLine(noisy), restartLine].filter(Boolean).join("\n\n");
+    : "";
+  return [load, searchLine(rows), restTable(rest), attack, noisyLine(noisy), restartLine, concurrencyLine(concurrency)].filter(Boolean).join("\n\n");
 }
 
 async function main(): Promise<void> {
@@ -277,24 +384,33 @@ async function main(): Promise<void> {
   log(`seeded in ${database.seedSeconds.toFixed(1)} s; starting the server`);
   // The many-address attack comes through a proxy on loopback, as it would behind a load balancer.
   const server = await startServer({ ...database.env, TRUSTED_PROXIES: "127.0.0.1" }, PROFILE);
-  const url = `${server.url}/graphql`;
-  let rows: Row[];
-  let attackRows: AttackRow[] = [];
-  let noisy: NoisyRow | undefined;
+  const measured: Report = { rows: [], rest: undefined, attackRows: [], noisy: undefined, restart: undefined, concurrency: undefined };
   try {
     const largeLabel = LARGE_KEYS >= 1_000_000 ? `${LARGE_KEYS / 1_000_000}M` : LARGE_KEYS.toLocaleString("en");
-    rows = await loadScenarios(url, database.seeded, largeLabel);
-    if (selected("cold under attack")) attackRows = await attackScenarios(url, database.seeded);
-    if (selected("noisy neighbour")) noisy = await noisyNeighbourRun(url, database.seeded);
+    measured.rows = await loadScenarios(server.url, database.seeded, largeLabel);
+    if (restScenarios(database.seeded).some((scenario) => selected(scenario.name))) measured.rest = await restRun(server.url, database.seeded);
+    if (selected("cold under attack")) measured.attackRows = await attackScenarios(server.url, database.seeded);
+    if (selected("noisy neighbour")) measured.noisy = await noisyNeighbourRun(server.url, database.seeded);
   } finally {
     await server.stop();
   }
   try {
-    const restart = selected("restart warm") ? await restartWarm(database.env, database.seeded) : undefined;
-    const document = { machine: machine(), seedSeconds: database.seedSeconds, largeTenantKeys: LARGE_KEYS, results: rows, coldUnderAttack: attackRows, noisyNeighbour: noisy, restartWarm: restart };
+    if (selected("restart warm")) measured.restart = await restartWarm(database.env, database.seeded);
+    if (selected("WEB_CONCURRENCY")) measured.concurrency = await concurrencyRun(database.env, database.seeded);
+    const document = {
+      machine: machine(),
+      seedSeconds: database.seedSeconds,
+      largeTenantKeys: LARGE_KEYS,
+      results: measured.rows,
+      restCheck: measured.rest,
+      coldUnderAttack: measured.attackRows,
+      noisyNeighbour: measured.noisy,
+      restartWarm: measured.restart,
+      webConcurrency: measured.concurrency,
+    };
     fs.mkdirSync(".bench", { recursive: true });
     fs.writeFileSync(path.join(".bench", "latest.json"), `${JSON.stringify(document, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify(document, null, 2)}\n\n${report(rows, attackRows, restart, noisy)}\n`);
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n\n${report(measured)}\n`);
   } finally {
     database.cleanup();
   }

@@ -16,6 +16,9 @@ const CHECK = "query Check($input: CheckKeyInput!) { checkKey(input: $input) { c
 export const check = (key: string, clientIp?: string) =>
   JSON.stringify({ query: CHECK, variables: { input: { key, scopes: ["example:ListItems"], clientIp } } });
 
+export const REST_CHECK = "/v1/keys.check";
+export const restCheck = (key: string, clientIp?: string) => JSON.stringify({ key, scopes: ["example:ListItems"], clientIp });
+
 /** A client address for index `i`: 10.x.y.z, distinct for the first 16 million. */
 const clientAddress = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 
@@ -31,6 +34,7 @@ export function forgedFor(key: string): string {
   return unsigned + checksum(unsigned);
 }
 
+const restCodeIs = (code: string) => (response: unknown) => (response as { code?: string }).code === code;
 const codeIs = (code: string) => (response: unknown) => (response as { data?: { checkKey?: { code?: string } } }).data?.checkKey?.code === code;
 const hasData = (field: string) => (response: unknown) => Boolean((response as { data?: Record<string, unknown> }).data?.[field]);
 const refusedAs = (status: number, code: string) => (response: unknown, answered: number) =>
@@ -84,6 +88,29 @@ export function scenarios(seeded: Seeded, largeLabel: string): Scenario[] {
     { name: `apiKeyStats, ${largeLabel} keys`, body: STATS, credential: seeded.large.key, expect: hasData("apiKeyStats") },
   ];
 }
+
+/** The REST check, warm and malformed, measured against a bare node:http server (the ceiling). */
+export function restScenarios(seeded: Seeded): Scenario[] {
+  const verifier = seeded.verifier.key;
+  return [
+    { name: "REST check warm (valid, one scope)", path: REST_CHECK, body: restCheck(seeded.validKey), credential: verifier, expect: restCodeIs("VALID") },
+    {
+      name: "REST check malformed key",
+      path: REST_CHECK,
+      bodies: Array.from({ length: 10_000 }, (_, i) => restCheck("bench_not-a-key", clientAddress(i))),
+      credential: verifier,
+      expect: restCodeIs("MALFORMED"),
+    },
+  ];
+}
+
+/** The ceiling: the same request to a server that only parses it and answers a warm check's JSON. */
+export const ceiling = (seeded: Seeded): Scenario => ({
+  name: "bare node:http, same JSON (ceiling)",
+  path: REST_CHECK,
+  body: restCheck(seeded.validKey),
+  expect: restCodeIs("VALID"),
+});
 
 /** The honest sender of the cold-under-attack runs: its tenant's backend checking keys never seen. */
 export function honestColdChecks(seeded: Seeded, set: keyof Seeded["coldKeys"]): Scenario {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 
 const MAIN = path.resolve(__dirname, "../src/main.js");
+const CEILING = path.resolve(__dirname, "ceiling.js");
 
 export interface BenchServer {
   child: ChildProcess;
@@ -12,15 +13,24 @@ export interface BenchServer {
 /** The real server, in its own process, as a user runs it (production mode, bcrypt cost 10). */
 export function startServer(env: Record<string, string>, profile = false): Promise<BenchServer> {
   const profiling = profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(".bench")}`] : [];
-  const child = spawn(process.execPath, [...profiling, MAIN], {
+  return startProcess(MAIN, profiling, {
     env: { PATH: process.env.PATH, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "", NODE_ENV: "production", PORT: "0", LOG_LEVEL: "info", BCRYPT_COST: "10", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+    ready: /"url":"(http:\/\/[^"]+)\/graphql"[^\n]*"msg":"Keysmith is ready"/,
   });
+}
+
+/** The bare node:http server the REST check is compared with, answering `answer` to every request. */
+export function startCeiling(answer: string): Promise<BenchServer> {
+  return startProcess(CEILING, [], { env: { PATH: process.env.PATH, CEILING_ANSWER: answer }, ready: /"url":"(http:\/\/[^"]+)","msg":"ceiling ready"/ });
+}
+
+function startProcess(main: string, nodeArguments: string[], { env, ready: readyLine }: { env: NodeJS.ProcessEnv; ready: RegExp }): Promise<BenchServer> {
+  const child = spawn(process.execPath, [...nodeArguments, main], { env, stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let output = "";
     child.stdout!.on("data", (chunk) => {
       output += chunk;
-      const ready = /"url":"(http:\/\/[^"]+)\/graphql"[^\n]*"msg":"Keysmith is ready"/.exec(output);
+      const ready = readyLine.exec(output);
       if (!ready) return;
       resolve({
         child,
