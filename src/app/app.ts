@@ -65,6 +65,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const services = createServices(config, logger, database, bus, redis, options, (code) => metrics?.recordCheck(code));
   metrics = new Metrics({ verifier: services.verifier, scheduler: services.scheduler, store: services.store, queryLog, dataSource: database.dataSource });
   services.usage.start();
+  services.usageRetention.start();
   let url = "";
   const apollo = await createApollo({
     production: config.nodeEnv === "production",
@@ -165,6 +166,7 @@ async function shutdown(
   });
   clearInterval(idleSweep);
   await apollo.stop();
+  services.usageRetention.stop();
   await services.usage.stop().catch(() => undefined);
   redis?.client.disconnect();
   await services.bus.stop();

@@ -30,6 +30,8 @@ export interface Config {
   dbStatementTimeoutMs: number;
   /** Worker processes serving one port (node:cluster); above 1 needs DATABASE_URL and REDIS_URL. */
   webConcurrency: number;
+  /** How long hourly check counts (keyUsage, tenantUsage) are kept. */
+  usageRetentionDays: number;
 }
 
 /** A setting that cannot be used; the message names the variable and never echoes its value. */
@@ -184,5 +186,6 @@ export function loadConfig(env: Env = process.env): Config {
     dbPoolSize: integer(env, "DB_POOL_SIZE", 10, 1, 100),
     dbStatementTimeoutMs: integer(env, "DB_STATEMENT_TIMEOUT_MS", 10_000, 100, 600_000),
     webConcurrency: webConcurrencyOf(env, databaseUrl, redisUrl),
+    usageRetentionDays: integer(env, "USAGE_RETENTION_DAYS", 90, 1, 3650),
   };
 }

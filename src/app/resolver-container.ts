@@ -2,10 +2,12 @@ import type { ContainerType } from "type-graphql";
 import { AuditResolver } from "../audit/audit.resolver";
 import { MeResolver } from "../auth/me.resolver";
 import { CheckResolver } from "../check/check.resolver";
+import { IdentityResolver } from "../identities/identity.resolver";
 import { ApiKeyResolver } from "../keys/api-key.resolver";
 import { CatalogResolver } from "../scopes/catalog.resolver";
 import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
 import { TenantResolver } from "../tenants/tenant.resolver";
+import { UsageResolver } from "../usage/usage.resolver";
 import type { Services } from "./services";
 
 /** This instance's resolver objects, handed to type-graphql per request (several instances may share a process). */
@@ -18,6 +20,8 @@ export function resolverContainer(services: Services): ContainerType {
     [AuditResolver, new AuditResolver(services.audit)],
     [CheckResolver, new CheckResolver(services.checks)],
     [CatalogResolver, new CatalogResolver(services.catalog)],
+    [IdentityResolver, new IdentityResolver(services.identities)],
+    [UsageResolver, new UsageResolver(services.usageQueries, services.keyQueries)],
   ]);
   return {
     get(resolverClass: Function) {

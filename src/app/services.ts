@@ -5,6 +5,7 @@ import { JwtVerifier } from "../auth/jwt-verifier";
 import { type CheckObserver, CheckService } from "../check/check.service";
 import { DEFAULT_STATE_CACHE, KeyStateStore, type StateCacheOptions } from "../check/key-state-store";
 import { CompareScheduler, DEFAULT_SCHEDULER, type SchedulerOptions } from "../check/compare-scheduler";
+import { CreditLedger } from "../check/credit-ledger";
 import { DEFAULT_UNKNOWN_KEYS, KeyVerifier, type UnknownKeysOptions } from "../check/key-verifier";
 import { DEFAULT_RATE_LIMITS, type RateLimitOptions, RateLimits } from "../check/rate-limits";
 import { Senders } from "../check/senders";
@@ -20,6 +21,7 @@ import type { Database } from "./database";
 import type { InvalidationBus } from "../db/invalidation-bus";
 import type { SharedRedis } from "../db/redis";
 import { Transactions } from "../db/transactions";
+import { IdentitiesService } from "../identities/identities.service";
 import { KeyIssuer } from "../keys/key-issuer";
 import { KeyQueries } from "../keys/key-queries.service";
 import { KeysService } from "../keys/keys.service";
@@ -29,6 +31,8 @@ import { CatalogService } from "../scopes/catalog.service";
 import { SubscriptionService } from "../subscriptions/subscription.service";
 import { TenantPolicies } from "../tenants/tenant-policies";
 import { TenantService } from "../tenants/tenant.service";
+import { UsageRetention } from "../usage/usage-retention";
+import { UsageService } from "../usage/usage.service";
 
 /** What tests and the benchmark may replace or tune; production uses the defaults. */
 export interface ServiceOptions {
@@ -39,6 +43,8 @@ export interface ServiceOptions {
   unknownKeys?: UnknownKeysOptions;
   scheduler?: SchedulerOptions;
   usageFlushMs?: number;
+  /** The clock of checks (credit refills, usage hours); tests move it instead of waiting. */
+  clock?: () => number;
 }
 
 export interface Services {
@@ -49,6 +55,9 @@ export interface Services {
   subscriptions: SubscriptionService;
   keys: KeysService;
   keyQueries: KeyQueries;
+  identities: IdentitiesService;
+  usageQueries: UsageService;
+  usageRetention: UsageRetention;
   checks: CheckService;
   rootKeys: RootKeys;
   store: KeyStateStore;
@@ -102,9 +111,10 @@ export function createServices(
   const verified = new VerifiedKeys(options.verifiedKeys ?? DEFAULT_VERIFIED_KEYS, fingerprintPepper(config.secretKey), sharedFingerprints);
   const scheduler = new CompareScheduler(options.scheduler ?? DEFAULT_SCHEDULER);
   const verifier = new KeyVerifier(store, hasher, verified, scheduler, options.unknownKeys ?? DEFAULT_UNKNOWN_KEYS);
-  const usage = new UsageRecorder(dataSource, logger, options.usageFlushMs);
+  const clock = options.clock ?? Date.now;
+  const usage = new UsageRecorder(dataSource, logger, options.usageFlushMs, clock);
   const limits = new RateLimits(options.rateLimits ?? DEFAULT_RATE_LIMITS, redis);
-  const pipeline = new VerificationPipeline(verifier, store, catalog, usage, limits);
+  const pipeline = new VerificationPipeline(verifier, store, catalog, usage, limits, new CreditLedger(dataSource), clock);
   const senders = new Senders(limits);
   const jwksAllowed = config.jwksAllow.length > 0 ? new AddressSet(config.jwksAllow) : null;
   return {
@@ -115,6 +125,9 @@ export function createServices(
     subscriptions: new SubscriptionService(dataSource, transactions, catalog, audit),
     keys: new KeysService(transactions, issuer, catalog, audit, policies),
     keyQueries: new KeyQueries(dataSource, policies, bus),
+    identities: new IdentitiesService(dataSource, transactions, audit),
+    usageQueries: new UsageService(dataSource),
+    usageRetention: new UsageRetention(dataSource, logger, config.usageRetentionDays, clock),
     checks: new CheckService(pipeline, senders, observeCheck),
     rootKeys: new RootKeys(dataSource, transactions, issuer, audit, policies),
     store,

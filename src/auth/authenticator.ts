@@ -45,7 +45,6 @@ export class Authenticator {
       key: credential,
       sender,
       check: { scopes: [], mode: CheckMode.ALL, clientIp: ip },
-      spendKeyRateLimit: false,
     });
     const { code, state } = verification;
     if (state && (code === CheckCode.VALID || code === CheckCode.TENANT_SUSPENDED)) {

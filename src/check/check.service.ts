@@ -1,14 +1,16 @@
 import { isIP } from "node:net";
-import { badInput } from "../common/errors";
 import { requireUuid } from "../common/ids";
+import { badInput, invalidInput } from "../common/errors";
 import { CheckCode, VALID_KEY_CODES } from "../core/check-code";
 import type { CheckRequest } from "../core/check-decision";
+import { DEFAULT_LIMIT_NAME, type LimitUse, MAX_COST, limitUseErrors } from "../core/named-limits";
 import { type Principal, PrincipalKind } from "../principals/principal";
 import { actingTenantId } from "../principals/tenant-access";
 import type { CheckMode } from "../core/scope-evaluator";
 import type { CheckKeyResult } from "./check.types";
+import type { LimitOutcome } from "./rate-limits";
 import type { Senders } from "./senders";
-import type { Verification, VerificationPipeline } from "./verification-pipeline";
+import type { Metering, Verification, VerificationPipeline } from "./verification-pipeline";
 
 export const MAX_REQUIRED_SCOPES = 50;
 
@@ -21,6 +23,10 @@ export interface CheckKeyRequest {
   clientIp?: string | null;
   /** Root only: the tenant whose keys to check. */
   tenantId?: string | null;
+  /** Limits to apply beside the auto-apply ones, each at its cost. */
+  limits: LimitUse[];
+  /** Credits this check spends (keys with credits only). */
+  cost: number;
 }
 
 /** Observes every decision (metrics); never on the decision's own path. */
@@ -34,9 +40,15 @@ function checkedTenantId(principal: Principal, requested: string | null | undefi
   return requested == null ? undefined : requireUuid(requested, "tenantId");
 }
 
+/** The limit named `default`, in the shape of the first release's single rateLimit. */
+function deprecatedRateLimit(outcomes: readonly LimitOutcome[]): CheckKeyResult["rateLimit"] {
+  const outcome = outcomes.find((limit) => limit.name === DEFAULT_LIMIT_NAME);
+  return outcome ? { limit: outcome.limit, remaining: outcome.remaining, resetAt: outcome.resetAt } : null;
+}
+
 /** The answer: key details only once the key proved authentic and allowed on the client's network. */
 function toResult(verification: Verification, request: CheckRequest): CheckKeyResult {
-  const { code, state, scopes, rateLimit } = verification;
+  const { code, state, identity, scopes, rateLimits, creditsRemaining } = verification;
   const valid = state !== undefined && VALID_KEY_CODES.has(code);
   return {
     valid,
@@ -52,7 +64,10 @@ function toResult(verification: Verification, request: CheckRequest): CheckKeyRe
     matchedScopes: scopes?.matchedScopes ?? [],
     missingScopes: scopes?.missingScopes ?? unique(request.scopes),
     subscriptionIds: state?.subscriptionIds ?? [],
-    rateLimit,
+    identity: identity ? { id: identity.id, externalId: identity.externalId, name: identity.name, metadata: identity.metadata } : null,
+    rateLimits,
+    rateLimit: deprecatedRateLimit(rateLimits),
+    creditsRemaining,
   };
 }
 
@@ -72,7 +87,7 @@ export class CheckService {
       sender: this.senders.caller(principal, request.clientIp),
       tenantId: checkedTenantId(principal, input.tenantId),
       check: request,
-      spendKeyRateLimit: true,
+      metering: meteringOf(input),
     });
     this.observe(verification.code);
     return toResult(verification, request);
@@ -88,4 +103,11 @@ function checkRequest(input: CheckKeyRequest): CheckRequest {
     subscriptionId: input.subscriptionId == null ? undefined : requireUuid(input.subscriptionId, "subscriptionId"),
     clientIp: input.clientIp ?? undefined,
   };
+}
+
+function meteringOf(input: CheckKeyRequest): Metering {
+  const errors = limitUseErrors(input.limits);
+  if (!Number.isInteger(input.cost) || input.cost < 0 || input.cost > MAX_COST) errors.push({ field: "cost", message: `must be from 0 to ${MAX_COST}` });
+  if (errors.length > 0) throw invalidInput(errors);
+  return { limits: input.limits, cost: input.cost };
 }

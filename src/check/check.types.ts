@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from "graphql-scalars";
+import { GraphQLJSONObject, GraphQLSafeInt } from "graphql-scalars";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { CheckCode } from "../core/check-code";
 import { CheckMode } from "../core/scope-evaluator";
@@ -19,7 +19,8 @@ registerEnumType(CheckCode, {
     SUBSCRIPTION_MISMATCH: { description: "The key is not bound to the given subscription." },
     UNKNOWN_SCOPE: { description: "A required scope is not in the catalog: never allowed." },
     FORBIDDEN: { description: "Valid key, but the required scopes are not granted." },
-    RATE_LIMITED: { description: "Valid key over its own rate limit." },
+    RATE_LIMITED: { description: "Valid key over one of its rate limits (or its identity's): nothing was spent." },
+    USAGE_EXCEEDED: { description: "Valid key with fewer credits left than the check's cost: nothing was spent." },
   },
 });
 
@@ -45,9 +46,57 @@ export class CheckKeyInput {
 
   @Field(() => ID, { nullable: true, description: "Root only: the tenant whose keys to check (default: any)." })
   tenantId?: string | null;
+
+  @Field(() => [LimitUseInput], { defaultValue: [], description: "Named limits to apply beside the auto-apply ones (once each, at the cost given)." })
+  limits!: LimitUseInput[];
+
+  @Field(() => Int, { defaultValue: 1, description: "Credits this check spends, for keys with credits; 0 spends none." })
+  cost!: number;
 }
 
-@ObjectType({ simpleResolvers: true, description: "The key's own rate limit after this check." })
+@InputType({ description: "A named limit of the key or its identity, applied at this cost." })
+export class LimitUseInput {
+  @Field()
+  name!: string;
+
+  @Field(() => Int, { defaultValue: 1 })
+  cost!: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: "A limit after this check." })
+export class RateLimitOutcome {
+  @Field()
+  name!: string;
+
+  @Field(() => Int)
+  limit!: number;
+
+  @Field(() => Int, { description: "What is left of the window after this check (a refused check spent nothing)." })
+  remaining!: number;
+
+  @Field()
+  resetAt!: Date;
+
+  @Field({ description: "This check went over the limit: the answer is RATE_LIMITED." })
+  exceeded!: boolean;
+}
+
+@ObjectType({ simpleResolvers: true, description: "The identity that owns the key." })
+export class CheckIdentity {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  externalId!: string;
+
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true })
+  metadata!: Record<string, unknown> | null;
+}
+
+@ObjectType({ simpleResolvers: true, description: "The key's limit named `default` after this check." })
 export class RateLimitState {
   @Field(() => Int)
   limit!: number;
@@ -100,6 +149,15 @@ export class CheckKeyResult {
   @Field(() => [ID])
   subscriptionIds!: readonly string[];
 
-  @Field(() => RateLimitState, { nullable: true })
+  @Field(() => RateLimitState, { nullable: true, deprecationReason: "Use rateLimits: this is the limit named `default`." })
   rateLimit!: RateLimitState | null;
+
+  @Field(() => CheckIdentity, { nullable: true })
+  identity!: CheckIdentity | null;
+
+  @Field(() => [RateLimitOutcome], { description: "Every limit this check applied: the key's and its identity's auto-apply limits and those named." })
+  rateLimits!: RateLimitOutcome[];
+
+  @Field(() => GraphQLSafeInt, { nullable: true, description: "Credits left after this check; null when the key has none." })
+  creditsRemaining!: number | null;
 }

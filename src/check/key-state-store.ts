@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import { CACHE_TTL_MS, GuardedCache } from "../common/guarded-cache";
-import type { KeyState } from "../core/key-state";
+import type { IdentityState, KeyState } from "../core/key-state";
+import type { NamedLimit } from "../core/named-limits";
 import type { SubscriptionFacts } from "../core/check-decision";
 import { GrantSet } from "../core/scope-evaluator";
 import type { SubscriptionStatus, TenantStatus } from "../core/tenancy";
@@ -21,6 +22,7 @@ export interface StateStoreCounters {
   keyLoads: number;
   tenantLoads: number;
   subscriptionLoads: number;
+  identityLoads: number;
 }
 
 /**
@@ -32,7 +34,8 @@ export class KeyStateStore {
   private readonly keys: GuardedCache<string, KeyState>;
   private readonly tenants: GuardedCache<string, TenantStatus>;
   private readonly subscriptions: GuardedCache<string, SubscriptionFacts>;
-  readonly counters: StateStoreCounters = { keyLoads: 0, tenantLoads: 0, subscriptionLoads: 0 };
+  private readonly identities: GuardedCache<string, IdentityState>;
+  readonly counters: StateStoreCounters = { keyLoads: 0, tenantLoads: 0, subscriptionLoads: 0, identityLoads: 0 };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -43,9 +46,11 @@ export class KeyStateStore {
     this.keys = new GuardedCache({ maxEntries: options.maxKeys, ttlMs: options.ttlMs, enabled });
     this.tenants = new GuardedCache({ maxEntries: 10_000, ttlMs: options.ttlMs, enabled });
     this.subscriptions = new GuardedCache({ maxEntries: 100_000, ttlMs: options.ttlMs, enabled });
+    this.identities = new GuardedCache({ maxEntries: options.maxKeys, ttlMs: options.ttlMs, enabled });
     keepCoherent(bus, this.keys, (invalidation) => (invalidation.kind === "key" ? invalidation.keyId : undefined));
     keepCoherent(bus, this.tenants, (invalidation) => (invalidation.kind === "tenant" ? invalidation.tenantId : undefined));
     keepCoherent(bus, this.subscriptions, (invalidation) => (invalidation.kind === "subscription" ? invalidation.subscriptionId : undefined));
+    keepCoherent(bus, this.identities, (invalidation) => (invalidation.kind === "identity" ? invalidation.identityId : undefined));
   }
 
   /** Drops every cached state (tests use it to start cold). */
@@ -53,6 +58,7 @@ export class KeyStateStore {
     this.keys.clear();
     this.tenants.clear();
     this.subscriptions.clear();
+    this.identities.clear();
   }
 
   /** The cold path: a presented key's state by its public lookup id. */
@@ -70,6 +76,17 @@ export class KeyStateStore {
       this.counters.tenantLoads++;
       const rows: Array<{ status: TenantStatus }> = await this.dataSource.query("SELECT status FROM tenants WHERE id = $1", [tenantId]);
       return rows[0]?.status;
+    });
+  }
+
+  /** The identity that owns a key (its own tenant's: the foreign key includes the tenant). */
+  async identity(identityId: string): Promise<IdentityState | undefined> {
+    return this.identities.getOrLoad(identityId, async () => {
+      this.counters.identityLoads++;
+      const rows: Array<{ id: string; tenant_id: string; external_id: string; name: string | null; metadata: Record<string, unknown> | null; rate_limits: NamedLimit[] }> =
+        await this.dataSource.query("SELECT id, tenant_id, external_id, name, metadata, rate_limits FROM identities WHERE id = $1", [identityId]);
+      const row = rows[0];
+      return row && { id: row.id, tenantId: row.tenant_id, externalId: row.external_id, name: row.name, metadata: row.metadata, rateLimits: row.rate_limits };
     });
   }
 

@@ -29,10 +29,31 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   managementRequestsPerMinute: 1_200,
 };
 
-export interface KeyRateLimitState {
+/** One named limit a check spends: its counter (the key's or the identity's), and the cost. */
+export interface LimitSpend {
+  name: string;
+  /** Names the counter: `key:<id>:<name>` or `identity:<id>:<name>`, shared by every instance through Redis. */
+  counter: string;
+  limit: number;
+  windowSeconds: number;
+  cost: number;
+}
+
+/** A limit after a check: what remains of it, and whether this check went over it. */
+export interface LimitOutcome {
+  name: string;
   limit: number;
   remaining: number;
   resetAt: Date;
+  exceeded: boolean;
+}
+
+export interface LimitsSpent {
+  /** False when any limit was exceeded: then nothing was spent. */
+  allowed: boolean;
+  outcomes: LimitOutcome[];
+  /** Gives the spent costs back (a check refused after the limits, by its credits, spends nothing). */
+  refund(): Promise<LimitOutcome[]>;
 }
 
 const MINUTE_SECONDS = 60;
@@ -86,19 +107,41 @@ export class RateLimits {
     return budget(this.management, principalId);
   }
 
-  /** Spends one check of the key's own limit; `allowed` is false once the window's limit is used up. */
-  async consumeKey(keyId: string, limit: number, windowSeconds: number): Promise<{ allowed: boolean; state: KeyRateLimitState }> {
+  /**
+   * Spends each limit's cost at once. A check over any of them spends none: every cost is given
+   * back, so a refused check never eats into a window.
+   */
+  async spendLimits(spends: readonly LimitSpend[]): Promise<LimitsSpent> {
+    const results = await Promise.all(spends.map((spend) => this.windowOf(spend.windowSeconds).consume(spend.counter, spend.cost)));
+    const outcomeOf = (spend: LimitSpend, consumed: number, msBeforeNext: number, kept: boolean): LimitOutcome => ({
+      name: spend.name,
+      limit: spend.limit,
+      remaining: Math.max(0, spend.limit - (kept ? consumed : consumed - spend.cost)),
+      resetAt: new Date(Date.now() + msBeforeNext),
+      exceeded: consumed > spend.limit,
+    });
+    const allowed = results.every((result, index) => result.consumedPoints <= spends[index].limit);
+    const giveBack = () => Promise.all(spends.map((spend) => (spend.cost > 0 ? this.windowOf(spend.windowSeconds).reward(spend.counter, spend.cost) : undefined)));
+    if (!allowed) await giveBack();
+    const outcomes = spends.map((spend, index) => outcomeOf(spend, results[index].consumedPoints, results[index].msBeforeNext, allowed));
+    return {
+      allowed,
+      outcomes,
+      refund: async () => {
+        if (allowed) await giveBack();
+        return spends.map((spend, index) => ({ ...outcomes[index], remaining: Math.max(0, spend.limit - (results[index].consumedPoints - spend.cost)) }));
+      },
+    };
+  }
+
+  /** One limiter per window length counts every limit with that window; its points are the limits' to judge. */
+  private windowOf(windowSeconds: number): RateLimiterAbstract {
     let limiter = this.windows.get(windowSeconds);
     if (!limiter) {
-      // Points are the key's to check: one limiter serves every limit with this window.
-      limiter = this.limiter(`key:${windowSeconds}`, Number.MAX_SAFE_INTEGER, windowSeconds);
+      limiter = this.limiter(`window:${windowSeconds}`, Number.MAX_SAFE_INTEGER, windowSeconds);
       this.windows.set(windowSeconds, limiter);
     }
-    const result = await limiter.consume(keyId);
-    return {
-      allowed: result.consumedPoints <= limit,
-      state: { limit, remaining: Math.max(0, limit - result.consumedPoints), resetAt: new Date(Date.now() + result.msBeforeNext) },
-    };
+    return limiter;
   }
 
   private limiter(name: string, points: number, duration: number): RateLimiterAbstract {

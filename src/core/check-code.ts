@@ -13,6 +13,7 @@ export enum CheckCode {
   UNKNOWN_SCOPE = "UNKNOWN_SCOPE",
   FORBIDDEN = "FORBIDDEN",
   RATE_LIMITED = "RATE_LIMITED",
+  USAGE_EXCEEDED = "USAGE_EXCEEDED",
 }
 
 /** Codes for which the key itself is authentic and usable. */
@@ -21,4 +22,5 @@ export const VALID_KEY_CODES: ReadonlySet<CheckCode> = new Set([
   CheckCode.FORBIDDEN,
   CheckCode.UNKNOWN_SCOPE,
   CheckCode.RATE_LIMITED,
+  CheckCode.USAGE_EXCEEDED,
 ]);

@@ -9,7 +9,8 @@ export type Invalidation =
   | { kind: "key"; keyId: string; tenantId: string }
   | { kind: "tenant"; tenantId: string }
   | { kind: "subscription"; subscriptionId: string }
-  | { kind: "catalog"; tenantId: string };
+  | { kind: "catalog"; tenantId: string }
+  | { kind: "identity"; identityId: string; tenantId: string };
 
 export type InvalidationListener = (invalidation: Invalidation) => void;
 /** Called with false when invalidations may be lost (caches must be flushed and bypassed), true when they flow again. */
@@ -97,7 +98,8 @@ export function parseInvalidation(payload: string): Invalidation | undefined {
       (value.kind === "key" && typeof value.keyId === "string" && typeof value.tenantId === "string") ||
       (value.kind === "tenant" && typeof value.tenantId === "string") ||
       (value.kind === "subscription" && typeof value.subscriptionId === "string") ||
-      (value.kind === "catalog" && typeof value.tenantId === "string");
+      (value.kind === "catalog" && typeof value.tenantId === "string") ||
+      (value.kind === "identity" && typeof value.identityId === "string" && typeof value.tenantId === "string");
     return valid ? value : undefined;
   } catch {
     return undefined;

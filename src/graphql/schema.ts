@@ -7,13 +7,25 @@ import { CatalogResolver } from "../scopes/catalog.resolver";
 import { ApiKeyResolver } from "../keys/api-key.resolver";
 import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
 import { TenantResolver } from "../tenants/tenant.resolver";
+import { IdentityResolver } from "../identities/identity.resolver";
+import { UsageResolver } from "../usage/usage.resolver";
 import { authChecker } from "./auth-checker";
 import { refuseUnstorableInput } from "./input-guard";
 import { validateInput } from "./input-validation";
 import { locateDomainErrors } from "./located-errors";
 import type { RequestContext } from "../principals/request-context";
 
-export const RESOLVERS = [MeResolver, TenantResolver, SubscriptionResolver, ApiKeyResolver, AuditResolver, CheckResolver, CatalogResolver] as const;
+export const RESOLVERS = [
+  MeResolver,
+  TenantResolver,
+  SubscriptionResolver,
+  ApiKeyResolver,
+  IdentityResolver,
+  AuditResolver,
+  CheckResolver,
+  CatalogResolver,
+  UsageResolver,
+] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

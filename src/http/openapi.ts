@@ -14,6 +14,19 @@ export const CHECK_REQUEST_SCHEMA = {
     subscriptionId: { type: ["string", "null"], description: "Require the key to be bound to this subscription, and it to be ACTIVE." },
     clientIp: { type: ["string", "null"], description: "The end user's address, checked against the key's allowlist." },
     tenantId: { type: ["string", "null"], description: "Root only: the tenant whose keys to check." },
+    limits: {
+      type: "array",
+      maxItems: 20,
+      default: [],
+      description: "Named limits of the key or its identity to apply beside the auto-apply ones, once each, at the cost given.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name"],
+        properties: { name: { type: "string" }, cost: { type: "integer", minimum: 0, default: 1 } },
+      },
+    },
+    cost: { type: "integer", minimum: 0, default: 1, description: "Credits this check spends, for keys with credits; 0 spends none." },
   },
 } as const;
 
@@ -24,6 +37,8 @@ export interface CheckRequestBody {
   subscriptionId?: string | null;
   clientIp?: string | null;
   tenantId?: string | null;
+  limits: Array<{ name: string; cost: number }>;
+  cost: number;
 }
 
 const nullable = (type: string, description?: string) => ({ type: [type, "null"], ...(description ? { description } : {}) });
@@ -33,11 +48,29 @@ const strings = (description: string) => ({ type: "array", items: { type: "strin
 export const CHECK_RESULT_SCHEMA = {
   type: "object",
   additionalProperties: false,
-  required: ["valid", "allowed", "code", "keyId", "tenantId", "name", "externalId", "metadata", "expiresAt", "grants", "matchedScopes", "missingScopes", "subscriptionIds", "rateLimit"],
+  required: [
+    "valid",
+    "allowed",
+    "code",
+    "keyId",
+    "tenantId",
+    "name",
+    "externalId",
+    "metadata",
+    "expiresAt",
+    "grants",
+    "matchedScopes",
+    "missingScopes",
+    "subscriptionIds",
+    "rateLimit",
+    "identity",
+    "rateLimits",
+    "creditsRemaining",
+  ],
   properties: {
-    valid: { type: "boolean", description: "The key is authentic and usable (codes VALID, FORBIDDEN, UNKNOWN_SCOPE, RATE_LIMITED)." },
+    valid: { type: "boolean", description: "The key is authentic and usable (codes VALID, FORBIDDEN, UNKNOWN_SCOPE, RATE_LIMITED, USAGE_EXCEEDED)." },
     allowed: { type: "boolean", description: "Valid, and the required scopes are satisfied (code VALID)." },
-    code: { enum: Object.values(CheckCode), description: "The decision, checked in this order: MALFORMED, NOT_FOUND, IP_NOT_ALLOWED, REVOKED, EXPIRED, DISABLED, TENANT_SUSPENDED, SUBSCRIPTION_MISMATCH or SUBSCRIPTION_INACTIVE, UNKNOWN_SCOPE, FORBIDDEN, RATE_LIMITED, VALID." },
+    code: { enum: Object.values(CheckCode), description: "The decision, checked in this order: MALFORMED, NOT_FOUND, IP_NOT_ALLOWED, REVOKED, EXPIRED, DISABLED, TENANT_SUSPENDED, SUBSCRIPTION_MISMATCH or SUBSCRIPTION_INACTIVE, UNKNOWN_SCOPE, FORBIDDEN, RATE_LIMITED, USAGE_EXCEEDED, VALID." },
     keyId: nullable("string"),
     tenantId: nullable("string"),
     name: nullable("string"),
@@ -50,10 +83,33 @@ export const CHECK_RESULT_SCHEMA = {
     subscriptionIds: strings("The subscriptions the key is bound to."),
     rateLimit: {
       type: ["object", "null"],
-      description: "The key's own rate limit after this check.",
+      deprecated: true,
+      description: "Deprecated: the limit named `default` (see rateLimits).",
       required: ["limit", "remaining", "resetAt"],
       properties: { limit: { type: "integer" }, remaining: { type: "integer" }, resetAt: { type: "string", format: "date-time" } },
     },
+    identity: {
+      type: ["object", "null"],
+      description: "The identity (your customer or user) that owns the key.",
+      required: ["id", "externalId", "name", "metadata"],
+      properties: { id: { type: "string" }, externalId: { type: "string" }, name: { type: ["string", "null"] }, metadata: { type: ["object", "null"] } },
+    },
+    rateLimits: {
+      type: "array",
+      description: "Every limit the check applied: the key's and its identity's auto-apply limits, and those named.",
+      items: {
+        type: "object",
+        required: ["name", "limit", "remaining", "resetAt", "exceeded"],
+        properties: {
+          name: { type: "string" },
+          limit: { type: "integer" },
+          remaining: { type: "integer", description: "After this check; a refused check spent nothing." },
+          resetAt: { type: "string", format: "date-time" },
+          exceeded: { type: "boolean", description: "This check went over the limit (code RATE_LIMITED)." },
+        },
+      },
+    },
+    creditsRemaining: { type: ["integer", "null"], description: "Credits left after this check; null when the key has none." },
   },
 } as const;
 

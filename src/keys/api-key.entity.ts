@@ -1,12 +1,16 @@
 import { GraphQLJSONObject, GraphQLSafeInt } from "graphql-scalars";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
+import type { RefillInterval } from "../core/credits";
 import { ApiKeyStatus, deriveStatus } from "../core/key-status";
 import { maskKey } from "../core/key-format";
+import { DEFAULT_LIMIT_NAME, type NamedLimit } from "../core/named-limits";
+import { NamedRateLimitType } from "../limits/named-limit.types";
+import { KeyCredits } from "./key-credits.types";
 
 registerEnumType(ApiKeyStatus, { name: "ApiKeyStatus" });
 
-@ObjectType({ simpleResolvers: true, description: "How many checks a key may pass per window." })
+@ObjectType({ simpleResolvers: true, description: "How many checks a key may pass per window (its limit named `default`)." })
 export class KeyRateLimit {
   @Field(() => Int)
   limit!: number;
@@ -16,6 +20,7 @@ export class KeyRateLimit {
 }
 
 const bigintAsNumber = { to: (value: number) => value, from: (value: string | null) => Number(value ?? 0) };
+const nullableBigint = { to: (value: number | null) => value, from: (value: string | null) => (value === null ? null : Number(value)) };
 
 @ObjectType({ simpleResolvers: true, description: "An API key. Its secret is never stored or shown again after creation." })
 @Entity({ name: "api_keys" })
@@ -92,11 +97,28 @@ export class ApiKey {
   @Column("text", { name: "allowed_cidrs", array: true })
   allowedCidrs!: string[];
 
-  @Column("int", { name: "rate_limit", nullable: true })
-  rateLimitLimit!: number | null;
+  @Field(() => [NamedRateLimitType], { description: "Its named rate limits (an identity's limits of other names apply too)." })
+  @Column("jsonb", { name: "rate_limits" })
+  rateLimits!: NamedLimit[];
 
-  @Column("int", { name: "rate_limit_window_seconds", nullable: true })
-  rateLimitWindowSeconds!: number | null;
+  @Field(() => ID, { nullable: true, description: "The identity (customer or user) that owns the key." })
+  @Column("uuid", { name: "identity_id", nullable: true })
+  identityId!: string | null;
+
+  @Column("bigint", { name: "credits_remaining", nullable: true, transformer: nullableBigint })
+  creditsRemaining!: number | null;
+
+  @Column("bigint", { name: "credits_refill_amount", nullable: true, transformer: nullableBigint })
+  creditsRefillAmount!: number | null;
+
+  @Column("text", { name: "credits_refill_interval", nullable: true })
+  creditsRefillInterval!: RefillInterval | null;
+
+  @Column("smallint", { name: "credits_refill_day_of_month", nullable: true })
+  creditsRefillDayOfMonth!: number | null;
+
+  @Column("timestamptz", { name: "credits_refilled_at", nullable: true })
+  creditsRefilledAt!: Date | null;
 
   @Field(() => ID, { nullable: true })
   @Column("uuid", { name: "rotated_from_id", nullable: true })
@@ -128,9 +150,19 @@ export class ApiKey {
     return deriveStatus(this);
   }
 
-  @Field(() => KeyRateLimit, { nullable: true })
+  @Field(() => KeyRateLimit, { nullable: true, deprecationReason: "Use rateLimits: this is the limit named `default`. Removed in the next release." })
   get rateLimit(): KeyRateLimit | null {
-    if (this.rateLimitLimit === null || this.rateLimitWindowSeconds === null) return null;
-    return { limit: this.rateLimitLimit, windowSeconds: this.rateLimitWindowSeconds };
+    const named = this.rateLimits.find((limit) => limit.name === DEFAULT_LIMIT_NAME);
+    return named ? { limit: named.limit, windowSeconds: named.windowSeconds } : null;
+  }
+
+  @Field(() => KeyCredits, { nullable: true, description: "What the key may still spend; null: checks spend nothing." })
+  get credits(): KeyCredits | null {
+    if (this.creditsRemaining === null) return null;
+    const refill =
+      this.creditsRefillInterval && this.creditsRefillAmount !== null
+        ? { amount: this.creditsRefillAmount, interval: this.creditsRefillInterval, dayOfMonth: this.creditsRefillDayOfMonth }
+        : null;
+    return { remaining: this.creditsRemaining, refill };
   }
 }

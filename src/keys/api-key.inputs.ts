@@ -3,8 +3,12 @@ import { GraphQLJSONObject } from "graphql-scalars";
 import { Field, ID, InputType, Int, registerEnumType } from "type-graphql";
 import type { FieldError } from "../common/errors";
 import { NotBlank } from "../common/validation";
+import { creditErrors } from "../core/credits";
 import { grantFormErrors } from "../core/grant-validation";
 import { MAX_CIDRS, cidrFormErrors } from "../core/key-rules";
+import { namedLimitErrors } from "../core/named-limits";
+import { NamedRateLimitInput } from "../limits/named-limit.types";
+import { CreditsInput, UpdateCreditsInput } from "./key-credits.types";
 
 export const MAX_GRANTS = 200;
 export const MAX_SUBSCRIPTIONS = 50;
@@ -52,10 +56,24 @@ export class KeyRateLimitInput {
   windowSeconds!: number;
 }
 
-/** The grants' and CIDRs' forms, checked with the decorators so every field at fault is reported at once. */
-const keyFormErrors = (input: { scopes?: string[] | null; allowedCidrs?: string[] | null }): FieldError[] => [
+interface KeyForm {
+  scopes?: string[] | null;
+  allowedCidrs?: string[] | null;
+  rateLimit?: KeyRateLimitInput | null;
+  rateLimits?: NamedRateLimitInput[] | null;
+  credits?: CreditsInput | UpdateCreditsInput | null;
+}
+
+/** The forms of grants, CIDRs, limits and credits, checked with the decorators so every field at fault is reported at once. */
+const keyFormErrors = (input: KeyForm): FieldError[] => [
   ...grantFormErrors(input.scopes, "scopes"),
   ...cidrFormErrors(input.allowedCidrs),
+  ...namedLimitErrors(input.rateLimits, "rateLimits"),
+  ...(input.rateLimit && input.rateLimits ? [{ field: "rateLimit", message: "give rateLimits or the deprecated rateLimit, not both" }] : []),
+  ...(input.credits ? creditErrors({ remaining: input.credits.remaining, refill: input.credits.refill ? { dayOfMonth: null, ...input.credits.refill } : null }) : []),
+  ...(input.credits && "add" in input.credits && input.credits.add != null && input.credits.remaining != null
+    ? [{ field: "credits.add", message: "give remaining or add, not both" }]
+    : []),
 ];
 
 @InputType()
@@ -106,10 +124,23 @@ export class CreateApiKeyInput {
   @ArrayMaxSize(MAX_CIDRS)
   allowedCidrs?: string[] | null;
 
-  @Field(() => KeyRateLimitInput, { nullable: true })
+  @Field(() => KeyRateLimitInput, { nullable: true, deprecationReason: "Use rateLimits: this sets the limit named `default`." })
   @IsOptional()
   @ValidateNested()
   rateLimit?: KeyRateLimitInput | null;
+
+  @Field(() => [NamedRateLimitInput], { nullable: true, description: "Named rate limits; checkKey applies the auto-apply ones and those it names." })
+  @IsOptional()
+  rateLimits?: NamedRateLimitInput[] | null;
+
+  @Field(() => ID, { nullable: true, description: "The identity (customer or user) that owns the key; its limits apply to the key too." })
+  @IsOptional()
+  @IsUUID("all", { message: "must be a UUID" })
+  identityId?: string | null;
+
+  @Field(() => CreditsInput, { nullable: true, description: "Credits each check spends; without, checks spend nothing." })
+  @IsOptional()
+  credits?: CreditsInput | null;
 
   @Field(() => GraphQLJSONObject, { nullable: true, description: "Your own data, returned by checkKey; at most 4 kB." })
   @IsOptional()
@@ -168,10 +199,23 @@ export class UpdateApiKeyInput {
   @ArrayMaxSize(MAX_CIDRS)
   allowedCidrs?: string[] | null;
 
-  @Field(() => KeyRateLimitInput, { nullable: true })
+  @Field(() => KeyRateLimitInput, { nullable: true, deprecationReason: "Use rateLimits: this sets (null: removes) the limit named `default`." })
   @IsOptional()
   @ValidateNested()
   rateLimit?: KeyRateLimitInput | null;
+
+  @Field(() => [NamedRateLimitInput], { nullable: true, description: "Replaces the key's named limits (null removes them all)." })
+  @IsOptional()
+  rateLimits?: NamedRateLimitInput[] | null;
+
+  @Field(() => ID, { nullable: true, description: "null detaches the key from its identity." })
+  @IsOptional()
+  @IsUUID("all", { message: "must be a UUID" })
+  identityId?: string | null;
+
+  @Field(() => UpdateCreditsInput, { nullable: true, description: "Sets or adds to the key's credits; null removes them (checks then spend nothing)." })
+  @IsOptional()
+  credits?: UpdateCreditsInput | null;
 
   @Field(() => GraphQLJSONObject, { nullable: true })
   @IsOptional()
@@ -233,6 +277,11 @@ export class ApiKeyFilter {
   @IsOptional()
   @MaxLength(200)
   externalId?: string;
+
+  @Field(() => ID, { nullable: true, description: "Only the keys of this identity." })
+  @IsOptional()
+  @IsUUID("all", { message: "must be a UUID" })
+  identityId?: string;
 }
 
 @InputType()

@@ -2,7 +2,9 @@ import type { EntityManager } from "typeorm";
 import { newId } from "../common/ids";
 import { insertRow } from "../db/transactions";
 import { ApiKey } from "./api-key.entity";
+import type { Credits } from "../core/credits";
 import { type GeneratedKey, generateKey } from "../core/key-format";
+import type { NamedLimit } from "../core/named-limits";
 import { KeySubscription } from "./key-subscription.entity";
 import { PermissionGrant } from "./permission-grant.entity";
 import type { SecretHasher } from "./secret-hasher";
@@ -22,7 +24,11 @@ export interface NewKey {
   scopes: readonly string[];
   subscriptionIds: readonly string[];
   allowedCidrs: readonly string[];
-  rateLimit: { limit: number; windowSeconds: number } | null;
+  rateLimits: readonly NamedLimit[];
+  identityId: string | null;
+  credits: Credits | null;
+  /** When the credits were last refilled or set (default: now). */
+  creditsRefilledAt?: Date | null;
   metadata: Record<string, unknown> | null;
   createdBy: string;
   rotatedFromId: string | null;
@@ -38,7 +44,9 @@ export function administrativeKey(fields: Pick<NewKey, "tenantId" | "name" | "de
     expiresAt: null,
     subscriptionIds: [],
     allowedCidrs: [],
-    rateLimit: null,
+    rateLimits: [],
+    identityId: null,
+    credits: null,
     metadata: null,
     rotatedFromId: null,
   };
@@ -75,8 +83,13 @@ export class KeyIssuer {
       lastUsedAt: null,
       usageCount: 0,
       allowedCidrs: [...spec.allowedCidrs],
-      rateLimitLimit: spec.rateLimit?.limit ?? null,
-      rateLimitWindowSeconds: spec.rateLimit?.windowSeconds ?? null,
+      rateLimits: [...spec.rateLimits],
+      identityId: spec.identityId,
+      creditsRemaining: spec.credits?.remaining ?? null,
+      creditsRefillAmount: spec.credits?.refill?.amount ?? null,
+      creditsRefillInterval: spec.credits?.refill?.interval ?? null,
+      creditsRefillDayOfMonth: spec.credits?.refill?.dayOfMonth ?? null,
+      creditsRefilledAt: spec.credits ? (spec.creditsRefilledAt ?? now) : null,
       rotatedFromId: spec.rotatedFromId,
       rotatedToId: null,
       metadata: spec.metadata,

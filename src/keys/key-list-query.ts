@@ -1,5 +1,6 @@
 import type { SelectQueryBuilder } from "typeorm";
 import { badInput } from "../common/errors";
+import { escapeLike } from "../common/like-pattern";
 import { cursorDate, cursorId, cursorString, decodeCursor } from "../common/pagination";
 import type { ApiKey } from "./api-key.entity";
 import { ApiKeyOrderField, ApiKeyStatusFilter, OrderDirection } from "./api-key.inputs";
@@ -43,8 +44,6 @@ const SORT_COLUMNS: Record<ApiKeyOrderField, SortColumn> = {
 };
 
 export const SORT_VALUE_ALIAS = "sort_value";
-
-const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
 /** Terms this long or longer match anywhere in a key's searchable text (a trigram index); shorter ones match prefixes. */
 export const MIN_SUBSTRING_SEARCH = 3;

@@ -69,6 +69,7 @@ export class KeyQueries {
       if (filter?.search) applySearch(query, filter.search);
       if (filter?.externalId) query.andWhere("k.external_id = :externalId", { externalId: filter.externalId });
       if (filter?.createdBy) query.andWhere("k.created_by = :createdBy", { createdBy: filter.createdBy });
+      if (filter?.identityId) query.andWhere("k.identity_id = :identityId", { identityId: requireUuid(filter.identityId, "filter.identityId") });
       if (filter?.subscriptionId) {
         query.andWhere(
           "EXISTS (SELECT 1 FROM api_key_subscriptions b WHERE b.tenant_id = k.tenant_id AND b.api_key_id = k.id AND b.subscription_id = :subscriptionId)",

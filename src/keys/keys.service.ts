@@ -7,7 +7,9 @@ import { badInput, conflict, forbidden, notFound } from "../common/errors";
 import { requireUuid } from "../common/ids";
 import { trimmedOrNull } from "../common/validation";
 import { firstEscalation, validateGrants } from "../core/grant-validation";
+import { type Credits, assertCredits, normalizedRefill } from "../core/credits";
 import { assertWildcardExpiry, resolveExpiry, validateCidrs, validateGracePeriod, validateMetadata } from "../core/key-rules";
+import { DEFAULT_LIMIT_NAME, type NamedLimit, validateNamedLimits } from "../core/named-limits";
 import { ApiKeyStatus, deriveStatus } from "../core/key-status";
 import { PLATFORM_NAMESPACE } from "../core/reserved-scopes";
 import { PLATFORM_TENANT_ID } from "../core/tenancy";
@@ -17,7 +19,8 @@ import { type Caller, PrincipalKind } from "../principals/principal";
 import type { CatalogService } from "../scopes/catalog.service";
 import { assertBindable } from "../subscriptions/subscription-bindings";
 import { ApiKey } from "./api-key.entity";
-import type { CreateApiKeyInput, UpdateApiKeyInput } from "./api-key.inputs";
+import type { CreateApiKeyInput, KeyRateLimitInput, UpdateApiKeyInput } from "./api-key.inputs";
+import type { CreditsInput, UpdateCreditsInput } from "./key-credits.types";
 import { type KeyIssuer, replaceBindings, replaceGrants } from "./key-issuer";
 import type { KeyPolicies } from "./key-policy";
 import { keysWithRelations } from "./key-relations";
@@ -34,8 +37,12 @@ const AUDITED_FIELDS = [
   "scopes",
   "subscriptionIds",
   "allowedCidrs",
-  "rateLimitLimit",
-  "rateLimitWindowSeconds",
+  "rateLimits",
+  "identityId",
+  "creditsRemaining",
+  "creditsRefillAmount",
+  "creditsRefillInterval",
+  "creditsRefillDayOfMonth",
   "metadata",
   "rotatedToId",
 ] as const;
@@ -73,7 +80,9 @@ export class KeysService {
       scopes,
       subscriptionIds,
       allowedCidrs: validateCidrs(input.allowedCidrs ?? []),
-      rateLimit: input.rateLimit ?? null,
+      rateLimits: withDefaultLimit(validateNamedLimits(input.rateLimits ?? [], "rateLimits"), input.rateLimit),
+      identityId: input.identityId ? requireUuid(input.identityId, "identityId") : null,
+      credits: newCredits(input.credits),
       metadata: validateMetadata(input.metadata ?? null),
       createdBy: caller.principal.actor.id,
       rotatedFromId: null,
@@ -81,6 +90,7 @@ export class KeysService {
     const prepared = await this.issuer.prepare(policy.keyPrefix);
     return this.transactions.run(async (tx) => {
       await assertBindable(tx.manager, tenantId, subscriptionIds, scopes, catalog, { requireActive: true });
+      if (spec.identityId) await assertIdentity(tx.manager, tenantId, spec.identityId);
       const apiKey = await this.issuer.insert(tx.manager, spec, prepared);
       await tx.invalidate({ kind: "key", keyId: apiKey.id, tenantId });
       await this.audit.record(tx.manager, caller, {
@@ -108,10 +118,13 @@ export class KeysService {
       if (input.scopes !== undefined) key.scopes = grantable(tenantId, catalog, input.scopes ?? [], key.scopes, caller);
       if (input.subscriptionIds !== undefined) key.subscriptionIds = distinctIds(input.subscriptionIds);
       if (input.allowedCidrs !== undefined) key.allowedCidrs = validateCidrs(input.allowedCidrs ?? []);
-      if (input.rateLimit !== undefined) {
-        key.rateLimitLimit = input.rateLimit?.limit ?? null;
-        key.rateLimitWindowSeconds = input.rateLimit?.windowSeconds ?? null;
+      if (input.rateLimits !== undefined) key.rateLimits = validateNamedLimits(input.rateLimits ?? [], "rateLimits");
+      if (input.rateLimit !== undefined) key.rateLimits = withDefaultLimit(key.rateLimits, input.rateLimit);
+      if (input.identityId !== undefined) {
+        key.identityId = input.identityId === null ? null : requireUuid(input.identityId, "identityId");
+        if (key.identityId) await assertIdentity(tx.manager, tenantId, key.identityId);
       }
+      if (input.credits !== undefined) changeCredits(key, input.credits, now);
       if (input.metadata !== undefined) key.metadata = validateMetadata(input.metadata);
       assertWildcardExpiry(key.scopes, key.expiresAt, policy, now);
       if (input.subscriptionIds !== undefined || input.scopes !== undefined) {
@@ -181,7 +194,11 @@ export class KeysService {
             scopes: old.scopes,
             subscriptionIds: old.subscriptionIds,
             allowedCidrs: old.allowedCidrs,
-            rateLimit: old.rateLimit,
+            rateLimits: old.rateLimits,
+            identityId: old.identityId,
+            // The successor starts where the old key stands: regenerating never mints credits.
+            credits: old.credits,
+            creditsRefilledAt: old.creditsRefilledAt,
             metadata: old.metadata,
             createdBy: caller.principal.actor.id,
             rotatedFromId: old.id,
@@ -190,6 +207,8 @@ export class KeysService {
           prepared,
         );
         old.rotatedToId = successor.id;
+        // The credits move to the successor; in its grace period the old key spends from there.
+        Object.assign(old, { creditsRemaining: null, creditsRefillAmount: null, creditsRefillInterval: null, creditsRefillDayOfMonth: null, creditsRefilledAt: null });
         old.revokedAt = new Date(now + grace * 1000);
         old.revokedReason = "regenerated";
       },
@@ -266,8 +285,13 @@ async function saveKey(manager: EntityManager, key: ApiKey): Promise<void> {
       revokedAt: key.revokedAt,
       revokedReason: key.revokedReason,
       allowedCidrs: key.allowedCidrs,
-      rateLimitLimit: key.rateLimitLimit,
-      rateLimitWindowSeconds: key.rateLimitWindowSeconds,
+      rateLimits: key.rateLimits as never,
+      identityId: key.identityId,
+      creditsRemaining: key.creditsRemaining,
+      creditsRefillAmount: key.creditsRefillAmount,
+      creditsRefillInterval: key.creditsRefillInterval,
+      creditsRefillDayOfMonth: key.creditsRefillDayOfMonth,
+      creditsRefilledAt: key.creditsRefilledAt,
       rotatedToId: key.rotatedToId,
       metadata: key.metadata as never,
       updatedAt: key.updatedAt,
@@ -297,4 +321,57 @@ function assertEditable(key: ApiKey, now: number, verb: string): void {
   if (status === ApiKeyStatus.REVOKED) throw conflict(`a revoked key cannot be ${verb}`);
   if (status === ApiKeyStatus.EXPIRED) throw conflict(`an expired key cannot be ${verb}`);
   if (key.rotatedToId) throw conflict(`a key that has been regenerated cannot be ${verb}; use its successor`);
+}
+
+/** The deprecated single limit lives on as the limit named `default`: set it (or, with null, remove it). */
+function withDefaultLimit(limits: readonly NamedLimit[], rateLimit: KeyRateLimitInput | null | undefined): NamedLimit[] {
+  if (rateLimit === undefined) return [...limits];
+  const others = limits.filter((limit) => limit.name !== DEFAULT_LIMIT_NAME);
+  if (rateLimit === null) return others;
+  return validateNamedLimits([...others, { name: DEFAULT_LIMIT_NAME, limit: rateLimit.limit, windowSeconds: rateLimit.windowSeconds, autoApply: true }], "rateLimit");
+}
+
+function newCredits(input: CreditsInput | null | undefined): Credits | null {
+  if (!input) return null;
+  const refill = normalizedRefill(input.refill);
+  assertCredits({ remaining: input.remaining, refill });
+  return { remaining: input.remaining, refill };
+}
+
+/**
+ * Sets or adds to a key's credits (on the locked row, so no check spends in between); a refill
+ * given replaces the refill. Setting the count restarts the refill clock, so a refill already due
+ * does not overwrite what was just set. null removes the credits: checks then spend nothing.
+ */
+function changeCredits(key: ApiKey, input: UpdateCreditsInput | null, now: number): void {
+  if (input === null) {
+    Object.assign(key, { creditsRemaining: null, creditsRefillAmount: null, creditsRefillInterval: null, creditsRefillDayOfMonth: null, creditsRefilledAt: null });
+    return;
+  }
+  if (input.refill !== undefined) {
+    const refill = normalizedRefill(input.refill);
+    assertCredits({ refill });
+    key.creditsRefillAmount = refill?.amount ?? null;
+    key.creditsRefillInterval = refill?.interval ?? null;
+    key.creditsRefillDayOfMonth = refill?.dayOfMonth ?? null;
+  }
+  if (input.remaining != null) {
+    assertCredits({ remaining: input.remaining });
+    key.creditsRemaining = input.remaining;
+    key.creditsRefilledAt = new Date(now);
+  } else if (input.add != null) {
+    if (!Number.isSafeInteger(input.add)) throw badInput("credits.add", "must be a whole number");
+    key.creditsRemaining = Math.max(0, (key.creditsRemaining ?? 0) + input.add);
+    key.creditsRefilledAt ??= new Date(now);
+  } else if (key.creditsRemaining === null) {
+    // Credits given only a refill start full.
+    key.creditsRemaining = key.creditsRefillAmount ?? 0;
+    key.creditsRefilledAt = new Date(now);
+  }
+}
+
+/** The identity exists in this tenant (and cannot be deleted before the transaction ends); NOT_FOUND otherwise. */
+async function assertIdentity(manager: EntityManager, tenantId: string, identityId: string): Promise<void> {
+  const rows: unknown[] = await manager.query("SELECT 1 FROM identities WHERE tenant_id = $1 AND id = $2 FOR SHARE", [tenantId, identityId]);
+  if (rows.length === 0) throw notFound("Identity");
 }

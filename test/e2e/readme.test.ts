@@ -107,7 +107,7 @@ describe("README", () => {
         const rest = curl("/v1/keys.check", { KEYSMITH_BACKEND_KEY: results.CreateBackendKey.createApiKey.secret, CUSTOMER_KEY: results.CreateKey.createApiKey.secret });
         const { rateLimit } = answer.data.checkKey;
         // The same answer, one more check into the key's window.
-        expect(rest).toEqual({ ...answer.data.checkKey, tenantId: expect.any(String), rateLimit: { ...rateLimit, remaining: rateLimit.remaining - 1 } });
+        expect(rest).toMatchObject({ ...answer.data.checkKey, rateLimit: { ...rateLimit, remaining: rateLimit.remaining - 1 } });
       }
     }
     expect(results.Check.checkKey).toMatchObject({ code: "VALID", allowed: true, matchedScopes: ["messaging:SendMessage"] });

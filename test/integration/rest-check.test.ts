@@ -106,16 +106,39 @@ describe("POST /v1/keys.check", () => {
       const key = await createKey(tenant.admin, { rateLimit: { limit: 1, windowSeconds: 60 } });
       expect((await restCheck(sut, backend.key, { key: key.secret })).body.code).toBe("VALID");
       const { graphql, rest } = await bothWays({ key: key.secret });
-      expect({ ...rest, rateLimit: { ...rest.rateLimit, resetAt: null } }).toEqual({ ...graphql, rateLimit: { ...graphql.rateLimit, resetAt: null } });
+      const withoutResets = (answer: any) => ({
+        ...answer,
+        rateLimit: { ...answer.rateLimit, resetAt: null },
+        rateLimits: answer.rateLimits.map((limit: object) => ({ ...limit, resetAt: null })),
+      });
+      expect(withoutResets(rest)).toEqual(withoutResets(graphql));
       expect(rest).toMatchObject({ code: "RATE_LIMITED", valid: true, allowed: false, rateLimit: { limit: 1, remaining: 0 } });
     });
 
     it("gives every field, null or [] when empty", async () => {
       const rest = await restCheck(sut, backend.key, { key: "garbage" });
       expect(Object.keys(rest.body).sort()).toEqual(
-        ["allowed", "code", "expiresAt", "externalId", "grants", "keyId", "matchedScopes", "metadata", "missingScopes", "name", "rateLimit", "subscriptionIds", "tenantId", "valid"].sort(),
+        [
+          "allowed",
+          "code",
+          "expiresAt",
+          "externalId",
+          "grants",
+          "keyId",
+          "matchedScopes",
+          "metadata",
+          "missingScopes",
+          "name",
+          "rateLimit",
+          "subscriptionIds",
+          "tenantId",
+          "valid",
+          "identity",
+          "rateLimits",
+          "creditsRemaining",
+        ].sort(),
       );
-      expect(rest.body).toMatchObject({ keyId: null, grants: [], subscriptionIds: [], rateLimit: null });
+      expect(rest.body).toMatchObject({ keyId: null, grants: [], subscriptionIds: [], rateLimit: null, identity: null, rateLimits: [], creditsRemaining: null });
     });
   });
 

@@ -4,7 +4,8 @@ import { createKey } from "./key-operations";
 
 /** Every field of checkKey's answer. */
 export const CHECK_FIELDS = `valid allowed code keyId tenantId name externalId metadata expiresAt grants matchedScopes missingScopes
-  subscriptionIds rateLimit { limit remaining resetAt }`;
+  subscriptionIds rateLimit { limit remaining resetAt } identity { id externalId name metadata }
+  rateLimits { name limit remaining resetAt exceeded } creditsRemaining`;
 
 /** The checkKey document a backend sends. */
 export const CHECK = `query ($input: CheckKeyInput!) { checkKey(input: $input) { ${CHECK_FIELDS} } }`;

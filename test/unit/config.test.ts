@@ -33,6 +33,7 @@ describe("loadConfig", () => {
       dbPoolSize: 10,
       dbStatementTimeoutMs: 10_000,
       webConcurrency: 1,
+      usageRetentionDays: 90,
     });
   });
 
@@ -60,6 +61,7 @@ describe("loadConfig", () => {
       DB_POOL_SIZE: "25",
       DB_STATEMENT_TIMEOUT_MS: "5000",
       WEB_CONCURRENCY: "4",
+      USAGE_RETENTION_DAYS: "30",
     });
     expect(sut).toEqual({
       databaseUrl: "postgres://app:pw@db.internal:5432/keysmith",
@@ -80,6 +82,7 @@ describe("loadConfig", () => {
       dbPoolSize: 25,
       dbStatementTimeoutMs: 5000,
       webConcurrency: 4,
+      usageRetentionDays: 30,
     });
   });
 

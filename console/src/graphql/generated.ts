@@ -13,6 +13,8 @@ export type ActorKind =
 export type ApiKeyFilter = {
   createdBy?: string | null | undefined;
   externalId?: string | null | undefined;
+  /** Only the keys of this identity. */
+  identityId?: string | number | null | undefined;
   /** Name, description, or part of a key: prefix, lookup id or last 4 characters. */
   search?: string | null | undefined;
   status?: ApiKeyStatusFilter | null | undefined;
@@ -47,6 +49,9 @@ export type ApiKeyStatusFilter =
   | 'REVOKED';
 
 export type AuditAction =
+  | 'IDENTITY_CREATED'
+  | 'IDENTITY_DELETED'
+  | 'IDENTITY_UPDATED'
   | 'KEY_CREATED'
   | 'KEY_DISABLED'
   | 'KEY_ENABLED'
@@ -89,7 +94,7 @@ export type CheckCode =
   | 'MALFORMED'
   /** Unknown key, wrong secret, or a key of another tenant. */
   | 'NOT_FOUND'
-  /** Valid key over its own rate limit. */
+  /** Valid key over one of its rate limits (or its identity's): nothing was spent. */
   | 'RATE_LIMITED'
   | 'REVOKED'
   /** The subscription checked against (or every bound one) is not ACTIVE. */
@@ -100,6 +105,8 @@ export type CheckCode =
   | 'TENANT_SUSPENDED'
   /** A required scope is not in the catalog: never allowed. */
   | 'UNKNOWN_SCOPE'
+  /** Valid key with fewer credits left than the check's cost: nothing was spent. */
+  | 'USAGE_EXCEEDED'
   /** Authentic, usable, and the required scopes are satisfied. */
   | 'VALID';
 
@@ -107,8 +114,12 @@ export type CheckCode =
 export type CheckKeyInput = {
   /** The end user's address, checked against the key's allowlist. */
   clientIp?: string | null | undefined;
+  /** Credits this check spends, for keys with credits; 0 spends none. */
+  cost?: number;
   /** The key presented to your backend. */
   key: string;
+  /** Named limits to apply beside the auto-apply ones (once each, at the cost given). */
+  limits?: Array<LimitUseInput>;
   mode?: CheckMode;
   /** Required scopes: ns:Operation, ns:read or ns:write. */
   scopes?: Array<string>;
@@ -127,6 +138,8 @@ export type CheckMode =
 export type CreateApiKeyInput = {
   /** IPv4/IPv6 CIDRs, or LOCAL_ONLY; empty allows any address. */
   allowedCidrs?: Array<string> | null | undefined;
+  /** Credits each check spends; without, checks spend nothing. */
+  credits?: CreditsInput | null | undefined;
   description?: string | null | undefined;
   /** At least one hour ahead, within the tenant's maxTtlDays. */
   expiresAt?: string | null | undefined;
@@ -134,11 +147,16 @@ export type CreateApiKeyInput = {
   expiresInDays?: number | null | undefined;
   /** The key's owner in your own system (a user or account id). */
   externalId?: string | null | undefined;
+  /** The identity (customer or user) that owns the key; its limits apply to the key too. */
+  identityId?: string | number | null | undefined;
   /** Your own data, returned by checkKey; at most 4 kB. */
   metadata?: Record<string, unknown> | null | undefined;
   /** 1-100 characters, trimmed. */
   name: string;
+  /** @deprecated Use rateLimits: this sets the limit named `default`. */
   rateLimit?: KeyRateLimitInput | null | undefined;
+  /** Named rate limits; checkKey applies the auto-apply ones and those it names. */
+  rateLimits?: Array<NamedRateLimitInput> | null | undefined;
   /** Grants: *:*, *:read, ns:*, ns:read or ns:Operation. */
   scopes?: Array<string> | null | undefined;
   /** Active subscriptions of the tenant to bind the key to. */
@@ -164,6 +182,19 @@ export type CreateTenantInput = {
   policy?: TenantPolicyInput | null | undefined;
   /** Unique, lowercase: a-z, 0-9 and -. */
   slug: string;
+};
+
+export type CreditRefillInput = {
+  amount: number;
+  /** MONTHLY only, 1-31 (default 1). */
+  dayOfMonth?: number | null | undefined;
+  interval: RefillInterval;
+};
+
+/** A key's credits: checks spend them and are refused USAGE_EXCEEDED when too few remain. */
+export type CreditsInput = {
+  refill?: CreditRefillInput | null | undefined;
+  remaining: number;
 };
 
 export type DisableApiKeyInput = {
@@ -199,6 +230,23 @@ export type KeyRateLimitInput = {
   windowSeconds: number;
 };
 
+/** A named limit of the key or its identity, applied at this cost. */
+export type LimitUseInput = {
+  cost?: number;
+  name: string;
+};
+
+/** A named rate limit; names are unique per key or identity. */
+export type NamedRateLimitInput = {
+  autoApply?: boolean;
+  /** 1 to 1,000,000,000. */
+  limit: number;
+  /** 1-64 characters: lower-case letters, digits, '_', '.', '-'. */
+  name: string;
+  /** 1 to 2678400 (31 days). */
+  windowSeconds: number;
+};
+
 export type OrderDirection =
   | 'ASC'
   | 'DESC';
@@ -206,6 +254,12 @@ export type OrderDirection =
 export type PrincipalKind =
   | 'ROOT'
   | 'TENANT';
+
+export type RefillInterval =
+  /** Every day at 00:00 UTC. */
+  | 'DAILY'
+  /** On dayOfMonth at 00:00 UTC. */
+  | 'MONTHLY';
 
 export type RegenerateApiKeyInput = {
   /** 0-604800: how long the old key keeps working. */
@@ -262,18 +316,34 @@ export type TenantStatus =
 /** Absent fields stay unchanged; null clears a field (lists become empty). */
 export type UpdateApiKeyInput = {
   allowedCidrs?: Array<string> | null | undefined;
+  /** Sets or adds to the key's credits; null removes them (checks then spend nothing). */
+  credits?: UpdateCreditsInput | null | undefined;
   description?: string | null | undefined;
   /** null: never expires (unless the tenant requires an expiry). */
   expiresAt?: string | null | undefined;
   expiresInDays?: number | null | undefined;
   externalId?: string | null | undefined;
   id: string | number;
+  /** null detaches the key from its identity. */
+  identityId?: string | number | null | undefined;
   metadata?: Record<string, unknown> | null | undefined;
   name?: string | null | undefined;
+  /** @deprecated Use rateLimits: this sets (null: removes) the limit named `default`. */
   rateLimit?: KeyRateLimitInput | null | undefined;
+  /** Replaces the key's named limits (null removes them all). */
+  rateLimits?: Array<NamedRateLimitInput> | null | undefined;
   scopes?: Array<string> | null | undefined;
   subscriptionIds?: Array<string | number> | null | undefined;
   tenantId?: string | number | null | undefined;
+};
+
+/** Set remaining, or add to it (never both); refill replaces the refill (null removes it). */
+export type UpdateCreditsInput = {
+  /** Added to the remaining count (negative takes away, never below 0). */
+  add?: number | null | undefined;
+  refill?: CreditRefillInput | null | undefined;
+  /** The new remaining count. */
+  remaining?: number | null | undefined;
 };
 
 export type AuditRowFragment = { id: string, at: string, action: AuditAction, outcome: AuditOutcome, targetType: string, targetId: string | null, changes: Record<string, unknown> | null, ip: string | null, requestId: string | null, actor: { kind: ActorKind, id: string, label: string } };
