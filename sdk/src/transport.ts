@@ -38,7 +38,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-const describe = (error: unknown): string => {
+const reasonOf = (error: unknown): string => {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
   return String(cause?.code ?? cause?.message ?? (error as Error).message ?? error);
 };
@@ -67,7 +67,7 @@ export async function postJson(transport: Transport, path: string, payload: unkn
     text = await response.text();
   } catch (error) {
     const timedOut = (error as Error).name === "TimeoutError";
-    const message = timedOut ? `Keysmith did not answer within ${transport.timeoutMs} ms` : `Keysmith could not be reached: ${describe(error)}`;
+    const message = timedOut ? `Keysmith did not answer within ${transport.timeoutMs} ms` : `Keysmith could not be reached: ${reasonOf(error)}`;
     throw new KeysmithError({ code: "SERVICE_UNAVAILABLE", status: 503, message }, { cause: error });
   }
   return { status, body: parseJson(text), requestId, retryAfterSeconds };

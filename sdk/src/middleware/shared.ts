@@ -127,7 +127,8 @@ export function keysmithGate(options: KeysmithMiddlewareOptions): (request: Gate
     const clientIp = clientAddress(request.remoteAddress, request.headers["x-forwarded-for"], trusted);
     const cacheKey = cache ? decisionCacheKey({ key, scopes, mode, subscriptionId, clientIp }) : "";
     const cached = cache?.get(cacheKey);
-    if (cached) return { allowed: true, decision: cached };
+    // A copy: a handler that edits its decision must not edit the next request's.
+    if (cached) return { allowed: true, decision: { ...cached } };
     let result: CheckResult;
     try {
       result = await client.check({ key, scopes, mode, subscriptionId, clientIp });
