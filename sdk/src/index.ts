@@ -1,0 +1,12 @@
+export { type KeysmithClient, type KeysmithOptions, type ManagementOperations, createKeysmith } from "./client";
+export { type FieldError, type KeysmithErrorCode, type ServerErrorCode, KeysmithError, UNEXPECTED_RESPONSE, isKeysmithError } from "./errors";
+export type { CheckRequest, CheckResult, ErrorResponse } from "./generated/rest";
+export type * from "./generated/graphql";
+export { type ResultOf, type TypedDocument, type VariablesOf, typedDocument } from "./typed-document";
+export type { Fetch, FetchResponse } from "./transport";
+export type { DecisionCacheOptions } from "./cache";
+export { clientAddress, trustedProxyList } from "./client-address";
+export { type CheckCode, type KeysmithDecision, type KeysmithMiddlewareOptions, type Refusal, MISSING_KEY } from "./middleware/shared";
+export { keysmithNode, withKeysmith } from "./middleware/node";
+export { keysmithExpress } from "./middleware/express";
+export { type FastifyReplyLike, type FastifyRequestLike, keysmithFastify } from "./middleware/fastify";
