@@ -52,7 +52,10 @@ describe("the SDK against a real Keysmith", () => {
     it("gives the same answer as checkKey over GraphQL", async () => {
       const created = await admin.createApiKey({ input: { name: "both ways", scopes: ["example:ListItems"] } });
       const input = { key: created.secret, scopes: ["example:CreateItem", "example:ListItems"], mode: "ANY" as const };
-      expect(await backend.check(input)).toEqual(await backend.checkKey({ input }));
+      // The REST answer also carries the deprecated rateLimit, which the SDK's GraphQL document leaves out.
+      const { rateLimit, ...answer } = await backend.check(input);
+      expect(rateLimit).toBeNull();
+      expect(answer).toEqual(await backend.checkKey({ input }));
     });
 
     it("rejects without a credential, or with a bad one: UNAUTHENTICATED 401", async () => {

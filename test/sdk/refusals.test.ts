@@ -17,6 +17,9 @@ const result = (overrides: Partial<CheckResult>): CheckResult => ({
   missingScopes: [],
   subscriptionIds: [],
   rateLimit: null,
+  identity: null,
+  rateLimits: [],
+  creditsRemaining: null,
   ...overrides,
 });
 
@@ -55,10 +58,20 @@ describe("refusalForResult", () => {
     expect(refusalForResult(result({ valid: true, code }), now)).toMatchObject({ status: 403, body: { error: { code } } });
   });
 
-  it("answers RATE_LIMITED with 429 and Retry-After until the window resets, at least 1 s", () => {
-    const limited = (resetAt: string) => refusalForResult(result({ valid: true, code: "RATE_LIMITED", rateLimit: { limit: 1, remaining: 0, resetAt } }), now);
-    expect(limited("2026-01-01T00:00:41.200Z")).toMatchObject({ status: 429, headers: { "retry-after": "42" }, body: { error: { code: "RATE_LIMITED" } } });
-    expect(limited("2025-12-31T23:59:59Z")?.headers["retry-after"]).toBe("1");
+  it("answers RATE_LIMITED with 429 and Retry-After until every exceeded window resets, at least 1 s", () => {
+    const outcome = (name: string, resetAt: string, exceeded: boolean) => ({ name, limit: 1, remaining: 0, resetAt, exceeded });
+    const limited = (...rateLimits: ReturnType<typeof outcome>[]) => refusalForResult(result({ valid: true, code: "RATE_LIMITED", rateLimits }), now);
+    expect(limited(outcome("default", "2026-01-01T00:00:41.200Z", true), outcome("daily", "2026-01-02T00:00:00Z", false))).toMatchObject({
+      status: 429,
+      headers: { "retry-after": "42" },
+      body: { error: { code: "RATE_LIMITED" } },
+    });
+    expect(limited(outcome("default", "2025-12-31T23:59:59Z", true))?.headers["retry-after"]).toBe("1");
+  });
+
+  it("answers USAGE_EXCEEDED with 429 and no Retry-After: credits come back with a refill or a top-up", () => {
+    const refusal = refusalForResult(result({ valid: true, code: "USAGE_EXCEEDED", creditsRemaining: 0 }), now);
+    expect(refusal).toEqual({ status: 429, headers: {}, body: { error: { code: "USAGE_EXCEEDED", message: expect.any(String) } } });
   });
 });
 

@@ -13,6 +13,8 @@ export type ActorKind =
 export type ApiKeyFilter = {
   createdBy?: string | null | undefined;
   externalId?: string | null | undefined;
+  /** Only the keys of this identity. */
+  identityId?: string | number | null | undefined;
   /** Name, description, or part of a key: prefix, lookup id or last 4 characters. */
   search?: string | null | undefined;
   status?: ApiKeyStatusFilter | null | undefined;
@@ -47,6 +49,9 @@ export type ApiKeyStatusFilter =
   | 'REVOKED';
 
 export type AuditAction =
+  | 'IDENTITY_CREATED'
+  | 'IDENTITY_DELETED'
+  | 'IDENTITY_UPDATED'
   | 'KEY_CREATED'
   | 'KEY_DISABLED'
   | 'KEY_ENABLED'
@@ -89,7 +94,7 @@ export type CheckCode =
   | 'MALFORMED'
   /** Unknown key, wrong secret, or a key of another tenant. */
   | 'NOT_FOUND'
-  /** Valid key over its own rate limit. */
+  /** Valid key over one of its rate limits (or its identity's): nothing was spent. */
   | 'RATE_LIMITED'
   | 'REVOKED'
   /** The subscription checked against (or every bound one) is not ACTIVE. */
@@ -100,6 +105,8 @@ export type CheckCode =
   | 'TENANT_SUSPENDED'
   /** A required scope is not in the catalog: never allowed. */
   | 'UNKNOWN_SCOPE'
+  /** Valid key with fewer credits left than the check's cost: nothing was spent. */
+  | 'USAGE_EXCEEDED'
   /** Authentic, usable, and the required scopes are satisfied. */
   | 'VALID';
 
@@ -107,8 +114,12 @@ export type CheckCode =
 export type CheckKeyInput = {
   /** The end user's address, checked against the key's allowlist. */
   clientIp?: string | null | undefined;
+  /** Credits this check spends, for keys with credits; 0 spends none. */
+  cost?: number;
   /** The key presented to your backend. */
   key: string;
+  /** Named limits to apply beside the auto-apply ones (once each, at the cost given). */
+  limits?: Array<LimitUseInput>;
   mode?: CheckMode;
   /** Required scopes: ns:Operation, ns:read or ns:write. */
   scopes?: Array<string>;
@@ -127,6 +138,8 @@ export type CheckMode =
 export type CreateApiKeyInput = {
   /** IPv4/IPv6 CIDRs, or LOCAL_ONLY; empty allows any address. */
   allowedCidrs?: Array<string> | null | undefined;
+  /** Credits each check spends; without, checks spend nothing. */
+  credits?: CreditsInput | null | undefined;
   description?: string | null | undefined;
   /** At least one hour ahead, within the tenant's maxTtlDays. */
   expiresAt?: string | null | undefined;
@@ -134,16 +147,33 @@ export type CreateApiKeyInput = {
   expiresInDays?: number | null | undefined;
   /** The key's owner in your own system (a user or account id). */
   externalId?: string | null | undefined;
+  /** The identity (customer or user) that owns the key; its limits apply to the key too. */
+  identityId?: string | number | null | undefined;
   /** Your own data, returned by checkKey; at most 4 kB. */
   metadata?: Record<string, unknown> | null | undefined;
   /** 1-100 characters, trimmed. */
   name: string;
+  /** @deprecated Use rateLimits: this sets the limit named `default`. */
   rateLimit?: KeyRateLimitInput | null | undefined;
+  /** Named rate limits; checkKey applies the auto-apply ones and those it names. */
+  rateLimits?: Array<NamedRateLimitInput> | null | undefined;
   /** Grants: *:*, *:read, ns:*, ns:read or ns:Operation. */
   scopes?: Array<string> | null | undefined;
   /** Active subscriptions of the tenant to bind the key to. */
   subscriptionIds?: Array<string | number> | null | undefined;
   /** Root only: the tenant to create the key in. */
+  tenantId?: string | number | null | undefined;
+};
+
+export type CreateIdentityInput = {
+  /** Your own id for the customer or user (1-200 characters), unique in the tenant. */
+  externalId: string;
+  /** At most 4 kB. */
+  metadata?: Record<string, unknown> | null | undefined;
+  name?: string | null | undefined;
+  /** Limits shared by all the identity's keys. */
+  rateLimits?: Array<NamedRateLimitInput> | null | undefined;
+  /** Root only: the tenant to create the identity in. */
   tenantId?: string | number | null | undefined;
 };
 
@@ -166,6 +196,19 @@ export type CreateTenantInput = {
   slug: string;
 };
 
+export type CreditRefillInput = {
+  amount: number;
+  /** MONTHLY only, 1-31 (default 1). */
+  dayOfMonth?: number | null | undefined;
+  interval: RefillInterval;
+};
+
+/** A key's credits: checks spend them and are refused USAGE_EXCEEDED when too few remain. */
+export type CreditsInput = {
+  refill?: CreditRefillInput | null | undefined;
+  remaining: number;
+};
+
 /** Creates the namespace, or replaces its description and operations. */
 export type DefineNamespaceInput = {
   description?: string | null | undefined;
@@ -173,6 +216,11 @@ export type DefineNamespaceInput = {
   name: string;
   operations: Array<ScopeOperationInput>;
   /** Root: the tenant to define it in; absent defines a platform-wide namespace. */
+  tenantId?: string | number | null | undefined;
+};
+
+export type DeleteIdentityInput = {
+  id: string | number;
   tenantId?: string | number | null | undefined;
 };
 
@@ -184,6 +232,13 @@ export type DisableApiKeyInput = {
 export type EnableApiKeyInput = {
   id: string | number;
   tenantId?: string | number | null | undefined;
+};
+
+export type IdentityFilter = {
+  /** Exactly this externalId. */
+  externalId?: string | null | undefined;
+  /** Part of the externalId or name (three characters or more; shorter terms match their starts). */
+  search?: string | null | undefined;
 };
 
 export type JwtAlgorithm =
@@ -209,6 +264,23 @@ export type KeyRateLimitInput = {
   windowSeconds: number;
 };
 
+/** A named limit of the key or its identity, applied at this cost. */
+export type LimitUseInput = {
+  cost?: number;
+  name: string;
+};
+
+/** A named rate limit; names are unique per key or identity. */
+export type NamedRateLimitInput = {
+  autoApply?: boolean;
+  /** 1 to 1,000,000,000. */
+  limit: number;
+  /** 1-64 characters: lower-case letters, digits, '_', '.', '-'. */
+  name: string;
+  /** 1 to 2678400 (31 days). */
+  windowSeconds: number;
+};
+
 export type OrderDirection =
   | 'ASC'
   | 'DESC';
@@ -216,6 +288,12 @@ export type OrderDirection =
 export type PrincipalKind =
   | 'ROOT'
   | 'TENANT';
+
+export type RefillInterval =
+  /** Every day at 00:00 UTC. */
+  | 'DAILY'
+  /** On dayOfMonth at 00:00 UTC. */
+  | 'MONTHLY';
 
 export type RegenerateApiKeyInput = {
   /** 0-604800: how long the old key keeps working. */
@@ -278,17 +356,43 @@ export type TenantStatus =
 /** Absent fields stay unchanged; null clears a field (lists become empty). */
 export type UpdateApiKeyInput = {
   allowedCidrs?: Array<string> | null | undefined;
+  /** Sets or adds to the key's credits; null removes them (checks then spend nothing). */
+  credits?: UpdateCreditsInput | null | undefined;
   description?: string | null | undefined;
   /** null: never expires (unless the tenant requires an expiry). */
   expiresAt?: string | null | undefined;
   expiresInDays?: number | null | undefined;
   externalId?: string | null | undefined;
   id: string | number;
+  /** null detaches the key from its identity. */
+  identityId?: string | number | null | undefined;
   metadata?: Record<string, unknown> | null | undefined;
   name?: string | null | undefined;
+  /** @deprecated Use rateLimits: this sets (null: removes) the limit named `default`. */
   rateLimit?: KeyRateLimitInput | null | undefined;
+  /** Replaces the key's named limits (null removes them all). */
+  rateLimits?: Array<NamedRateLimitInput> | null | undefined;
   scopes?: Array<string> | null | undefined;
   subscriptionIds?: Array<string | number> | null | undefined;
+  tenantId?: string | number | null | undefined;
+};
+
+/** Set remaining, or add to it (never both); refill replaces the refill (null removes it). */
+export type UpdateCreditsInput = {
+  /** Added to the remaining count (negative takes away, never below 0). */
+  add?: number | null | undefined;
+  refill?: CreditRefillInput | null | undefined;
+  /** The new remaining count. */
+  remaining?: number | null | undefined;
+};
+
+/** Absent fields stay unchanged; null clears a field (rateLimits become empty). */
+export type UpdateIdentityInput = {
+  externalId?: string | null | undefined;
+  id: string | number;
+  metadata?: Record<string, unknown> | null | undefined;
+  name?: string | null | undefined;
+  rateLimits?: Array<NamedRateLimitInput> | null | undefined;
   tenantId?: string | number | null | undefined;
 };
 
@@ -310,6 +414,11 @@ export type UpdateTenantInput = {
   name?: string | null | undefined;
   policy?: TenantPolicyInput | null | undefined;
 };
+
+/** Buckets of one hour or one day (UTC). */
+export type UsageGranularity =
+  | 'DAY'
+  | 'HOUR';
 
 export type AuditEventsQueryVariables = Exact<{
   tenantId?: string | number | null | undefined;
@@ -342,9 +451,50 @@ export type CheckKeyQueryVariables = Exact<{
 }>;
 
 
-export type CheckKeyQuery = { checkKey: { valid: boolean, allowed: boolean, code: CheckCode, keyId: string | null, tenantId: string | null, name: string | null, externalId: string | null, metadata: Record<string, unknown> | null, expiresAt: string | null, grants: Array<string>, matchedScopes: Array<string>, missingScopes: Array<string>, subscriptionIds: Array<string>, rateLimit: { limit: number, remaining: number, resetAt: string } | null } };
+export type CheckKeyQuery = { checkKey: { valid: boolean, allowed: boolean, code: CheckCode, keyId: string | null, tenantId: string | null, name: string | null, externalId: string | null, metadata: Record<string, unknown> | null, expiresAt: string | null, grants: Array<string>, matchedScopes: Array<string>, missingScopes: Array<string>, subscriptionIds: Array<string>, creditsRemaining: number | null, identity: { id: string, externalId: string, name: string | null, metadata: Record<string, unknown> | null } | null, rateLimits: Array<{ name: string, limit: number, remaining: number, resetAt: string, exceeded: boolean }> } };
 
-export type ApiKeyFieldsFragment = { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimit: { limit: number, windowSeconds: number } | null };
+export type IdentityFieldsFragment = { id: string, externalId: string, name: string | null, metadata: Record<string, unknown> | null, createdAt: string, updatedAt: string, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }> };
+
+export type IdentitiesQueryVariables = Exact<{
+  tenantId?: string | number | null | undefined;
+  filter?: IdentityFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type IdentitiesQuery = { identities: { nodes: Array<{ id: string, externalId: string, name: string | null, metadata: Record<string, unknown> | null, createdAt: string, updatedAt: string, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type IdentityQueryVariables = Exact<{
+  id: string | number;
+  tenantId?: string | number | null | undefined;
+}>;
+
+
+export type IdentityQuery = { identity: { id: string, externalId: string, name: string | null, metadata: Record<string, unknown> | null, createdAt: string, updatedAt: string, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }> } };
+
+export type CreateIdentityMutationVariables = Exact<{
+  input: CreateIdentityInput;
+}>;
+
+
+export type CreateIdentityMutation = { createIdentity: { identity: { id: string, externalId: string, name: string | null, metadata: Record<string, unknown> | null, createdAt: string, updatedAt: string, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }> } } };
+
+export type UpdateIdentityMutationVariables = Exact<{
+  input: UpdateIdentityInput;
+}>;
+
+
+export type UpdateIdentityMutation = { updateIdentity: { identity: { id: string, externalId: string, name: string | null, metadata: Record<string, unknown> | null, createdAt: string, updatedAt: string, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }> } } };
+
+export type DeleteIdentityMutationVariables = Exact<{
+  input: DeleteIdentityInput;
+}>;
+
+
+export type DeleteIdentityMutation = { deleteIdentity: { deletedId: string } };
+
+export type ApiKeyFieldsFragment = { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, identityId: string | null, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }>, credits: { remaining: number, refill: { amount: number, interval: RefillInterval, dayOfMonth: number | null } | null } | null };
 
 export type ApiKeyQueryVariables = Exact<{
   id: string | number;
@@ -352,7 +502,7 @@ export type ApiKeyQueryVariables = Exact<{
 }>;
 
 
-export type ApiKeyQuery = { apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimit: { limit: number, windowSeconds: number } | null } };
+export type ApiKeyQuery = { apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, identityId: string | null, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }>, credits: { remaining: number, refill: { amount: number, interval: RefillInterval, dayOfMonth: number | null } | null } | null } };
 
 export type ApiKeysQueryVariables = Exact<{
   tenantId?: string | number | null | undefined;
@@ -363,7 +513,7 @@ export type ApiKeysQueryVariables = Exact<{
 }>;
 
 
-export type ApiKeysQuery = { apiKeys: { nodes: Array<{ id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimit: { limit: number, windowSeconds: number } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ApiKeysQuery = { apiKeys: { nodes: Array<{ id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, identityId: string | null, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }>, credits: { remaining: number, refill: { amount: number, interval: RefillInterval, dayOfMonth: number | null } | null } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ApiKeyStatsQueryVariables = Exact<{
   tenantId?: string | number | null | undefined;
@@ -377,42 +527,42 @@ export type CreateApiKeyMutationVariables = Exact<{
 }>;
 
 
-export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimit: { limit: number, windowSeconds: number } | null } } };
+export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, identityId: string | null, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }>, credits: { remaining: number, refill: { amount: number, interval: RefillInterval, dayOfMonth: number | null } | null } | null } } };
 
 export type UpdateApiKeyMutationVariables = Exact<{
   input: UpdateApiKeyInput;
 }>;
 
 
-export type UpdateApiKeyMutation = { updateApiKey: { apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimit: { limit: number, windowSeconds: number } | null } } };
+export type UpdateApiKeyMutation = { updateApiKey: { apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, identityId: string | null, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }>, credits: { remaining: number, refill: { amount: number, interval: RefillInterval, dayOfMonth: number | null } | null } | null } } };
 
 export type DisableApiKeyMutationVariables = Exact<{
   input: DisableApiKeyInput;
 }>;
 
 
-export type DisableApiKeyMutation = { disableApiKey: { apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimit: { limit: number, windowSeconds: number } | null } } };
+export type DisableApiKeyMutation = { disableApiKey: { apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, identityId: string | null, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }>, credits: { remaining: number, refill: { amount: number, interval: RefillInterval, dayOfMonth: number | null } | null } | null } } };
 
 export type EnableApiKeyMutationVariables = Exact<{
   input: EnableApiKeyInput;
 }>;
 
 
-export type EnableApiKeyMutation = { enableApiKey: { apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimit: { limit: number, windowSeconds: number } | null } } };
+export type EnableApiKeyMutation = { enableApiKey: { apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, identityId: string | null, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }>, credits: { remaining: number, refill: { amount: number, interval: RefillInterval, dayOfMonth: number | null } | null } | null } } };
 
 export type RevokeApiKeyMutationVariables = Exact<{
   input: RevokeApiKeyInput;
 }>;
 
 
-export type RevokeApiKeyMutation = { revokeApiKey: { apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimit: { limit: number, windowSeconds: number } | null } } };
+export type RevokeApiKeyMutation = { revokeApiKey: { apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, identityId: string | null, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }>, credits: { remaining: number, refill: { amount: number, interval: RefillInterval, dayOfMonth: number | null } | null } | null } } };
 
 export type RegenerateApiKeyMutationVariables = Exact<{
   input: RegenerateApiKeyInput;
 }>;
 
 
-export type RegenerateApiKeyMutation = { regenerateApiKey: { secret: string, apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimit: { limit: number, windowSeconds: number } | null } } };
+export type RegenerateApiKeyMutation = { regenerateApiKey: { secret: string, apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, identityId: string | null, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }>, credits: { remaining: number, refill: { amount: number, interval: RefillInterval, dayOfMonth: number | null } | null } | null } } };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -482,7 +632,7 @@ export type CreateTenantMutationVariables = Exact<{
 }>;
 
 
-export type CreateTenantMutation = { createTenant: { tenant: { id: string, slug: string, name: string, status: TenantStatus, keyPrefix: string, createdAt: string, updatedAt: string, policy: { maxTtlDays: number, requireExpiry: boolean, expiringSoonDays: number, wildcardMaxTtlDays: number }, jwtIssuer: { issuer: string, audience: string, jwksUrl: string | null, publicKeyPem: string | null, algorithms: Array<JwtAlgorithm>, scopeClaim: string, maxTokenLifetimeSeconds: number } | null }, adminKey: { secret: string, apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimit: { limit: number, windowSeconds: number } | null } } } };
+export type CreateTenantMutation = { createTenant: { tenant: { id: string, slug: string, name: string, status: TenantStatus, keyPrefix: string, createdAt: string, updatedAt: string, policy: { maxTtlDays: number, requireExpiry: boolean, expiringSoonDays: number, wildcardMaxTtlDays: number }, jwtIssuer: { issuer: string, audience: string, jwksUrl: string | null, publicKeyPem: string | null, algorithms: Array<JwtAlgorithm>, scopeClaim: string, maxTokenLifetimeSeconds: number } | null }, adminKey: { secret: string, apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, identityId: string | null, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }>, credits: { remaining: number, refill: { amount: number, interval: RefillInterval, dayOfMonth: number | null } | null } | null } } } };
 
 export type UpdateTenantMutationVariables = Exact<{
   input: UpdateTenantInput;
@@ -505,6 +655,29 @@ export type ResumeTenantMutationVariables = Exact<{
 
 export type ResumeTenantMutation = { resumeTenant: { tenant: { id: string, slug: string, name: string, status: TenantStatus, keyPrefix: string, createdAt: string, updatedAt: string, policy: { maxTtlDays: number, requireExpiry: boolean, expiringSoonDays: number, wildcardMaxTtlDays: number }, jwtIssuer: { issuer: string, audience: string, jwksUrl: string | null, publicKeyPem: string | null, algorithms: Array<JwtAlgorithm>, scopeClaim: string, maxTokenLifetimeSeconds: number } | null } } };
 
+export type UsageBucketFieldsFragment = { at: string, total: number, valid: number, codes: Array<{ code: CheckCode, count: number }> };
+
+export type KeyUsageQueryVariables = Exact<{
+  keyId: string | number;
+  since: string;
+  until: string;
+  granularity: UsageGranularity;
+  tenantId?: string | number | null | undefined;
+}>;
+
+
+export type KeyUsageQuery = { keyUsage: Array<{ at: string, total: number, valid: number, codes: Array<{ code: CheckCode, count: number }> }> };
+
+export type TenantUsageQueryVariables = Exact<{
+  since: string;
+  until: string;
+  granularity: UsageGranularity;
+  tenantId?: string | number | null | undefined;
+}>;
+
+
+export type TenantUsageQuery = { tenantUsage: Array<{ at: string, total: number, valid: number, codes: Array<{ code: CheckCode, count: number }> }> };
+
 export const AuditEventsDocument: TypedDocument<AuditEventsQuery, AuditEventsQueryVariables> = {
   operationName: "AuditEvents",
   query: "query AuditEvents($tenantId:ID$filter:AuditEventFilter$first:Int$after:String){auditEvents(tenantId:$tenantId filter:$filter first:$first after:$after){nodes{id tenantId at action outcome targetType targetId actor{kind id label}changes requestId ip userAgent}pageInfo{hasNextPage endCursor}}}",
@@ -522,17 +695,42 @@ export const DefineNamespaceDocument: TypedDocument<DefineNamespaceMutation, Def
 
 export const CheckKeyDocument: TypedDocument<CheckKeyQuery, CheckKeyQueryVariables> = {
   operationName: "CheckKey",
-  query: "query CheckKey($input:CheckKeyInput!){checkKey(input:$input){valid allowed code keyId tenantId name externalId metadata expiresAt grants matchedScopes missingScopes subscriptionIds rateLimit{limit remaining resetAt}}}",
+  query: "query CheckKey($input:CheckKeyInput!){checkKey(input:$input){valid allowed code keyId tenantId name externalId metadata expiresAt grants matchedScopes missingScopes subscriptionIds identity{id externalId name metadata}rateLimits{name limit remaining resetAt exceeded}creditsRemaining}}",
+};
+
+export const IdentitiesDocument: TypedDocument<IdentitiesQuery, IdentitiesQueryVariables> = {
+  operationName: "Identities",
+  query: "query Identities($tenantId:ID$filter:IdentityFilter$first:Int$after:String){identities(tenantId:$tenantId filter:$filter first:$first after:$after){nodes{...IdentityFields}pageInfo{hasNextPage endCursor}}}fragment IdentityFields on Identity{id externalId name metadata rateLimits{name limit windowSeconds autoApply}createdAt updatedAt}",
+};
+
+export const IdentityDocument: TypedDocument<IdentityQuery, IdentityQueryVariables> = {
+  operationName: "Identity",
+  query: "query Identity($id:ID!$tenantId:ID){identity(id:$id tenantId:$tenantId){...IdentityFields}}fragment IdentityFields on Identity{id externalId name metadata rateLimits{name limit windowSeconds autoApply}createdAt updatedAt}",
+};
+
+export const CreateIdentityDocument: TypedDocument<CreateIdentityMutation, CreateIdentityMutationVariables> = {
+  operationName: "CreateIdentity",
+  query: "mutation CreateIdentity($input:CreateIdentityInput!){createIdentity(input:$input){identity{...IdentityFields}}}fragment IdentityFields on Identity{id externalId name metadata rateLimits{name limit windowSeconds autoApply}createdAt updatedAt}",
+};
+
+export const UpdateIdentityDocument: TypedDocument<UpdateIdentityMutation, UpdateIdentityMutationVariables> = {
+  operationName: "UpdateIdentity",
+  query: "mutation UpdateIdentity($input:UpdateIdentityInput!){updateIdentity(input:$input){identity{...IdentityFields}}}fragment IdentityFields on Identity{id externalId name metadata rateLimits{name limit windowSeconds autoApply}createdAt updatedAt}",
+};
+
+export const DeleteIdentityDocument: TypedDocument<DeleteIdentityMutation, DeleteIdentityMutationVariables> = {
+  operationName: "DeleteIdentity",
+  query: "mutation DeleteIdentity($input:DeleteIdentityInput!){deleteIdentity(input:$input){deletedId}}",
 };
 
 export const ApiKeyDocument: TypedDocument<ApiKeyQuery, ApiKeyQueryVariables> = {
   operationName: "ApiKey",
-  query: "query ApiKey($id:ID!$tenantId:ID){apiKey(id:$id tenantId:$tenantId){...ApiKeyFields}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimit{limit windowSeconds}metadata rotatedFromId rotatedToId}",
+  query: "query ApiKey($id:ID!$tenantId:ID){apiKey(id:$id tenantId:$tenantId){...ApiKeyFields}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimits{name limit windowSeconds autoApply}identityId credits{remaining refill{amount interval dayOfMonth}}metadata rotatedFromId rotatedToId}",
 };
 
 export const ApiKeysDocument: TypedDocument<ApiKeysQuery, ApiKeysQueryVariables> = {
   operationName: "ApiKeys",
-  query: "query ApiKeys($tenantId:ID$filter:ApiKeyFilter$orderBy:ApiKeyOrder$first:Int$after:String){apiKeys(tenantId:$tenantId filter:$filter orderBy:$orderBy first:$first after:$after){nodes{...ApiKeyFields}pageInfo{hasNextPage endCursor}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimit{limit windowSeconds}metadata rotatedFromId rotatedToId}",
+  query: "query ApiKeys($tenantId:ID$filter:ApiKeyFilter$orderBy:ApiKeyOrder$first:Int$after:String){apiKeys(tenantId:$tenantId filter:$filter orderBy:$orderBy first:$first after:$after){nodes{...ApiKeyFields}pageInfo{hasNextPage endCursor}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimits{name limit windowSeconds autoApply}identityId credits{remaining refill{amount interval dayOfMonth}}metadata rotatedFromId rotatedToId}",
 };
 
 export const ApiKeyStatsDocument: TypedDocument<ApiKeyStatsQuery, ApiKeyStatsQueryVariables> = {
@@ -542,32 +740,32 @@ export const ApiKeyStatsDocument: TypedDocument<ApiKeyStatsQuery, ApiKeyStatsQue
 
 export const CreateApiKeyDocument: TypedDocument<CreateApiKeyMutation, CreateApiKeyMutationVariables> = {
   operationName: "CreateApiKey",
-  query: "mutation CreateApiKey($input:CreateApiKeyInput!){createApiKey(input:$input){secret apiKey{...ApiKeyFields}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimit{limit windowSeconds}metadata rotatedFromId rotatedToId}",
+  query: "mutation CreateApiKey($input:CreateApiKeyInput!){createApiKey(input:$input){secret apiKey{...ApiKeyFields}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimits{name limit windowSeconds autoApply}identityId credits{remaining refill{amount interval dayOfMonth}}metadata rotatedFromId rotatedToId}",
 };
 
 export const UpdateApiKeyDocument: TypedDocument<UpdateApiKeyMutation, UpdateApiKeyMutationVariables> = {
   operationName: "UpdateApiKey",
-  query: "mutation UpdateApiKey($input:UpdateApiKeyInput!){updateApiKey(input:$input){apiKey{...ApiKeyFields}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimit{limit windowSeconds}metadata rotatedFromId rotatedToId}",
+  query: "mutation UpdateApiKey($input:UpdateApiKeyInput!){updateApiKey(input:$input){apiKey{...ApiKeyFields}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimits{name limit windowSeconds autoApply}identityId credits{remaining refill{amount interval dayOfMonth}}metadata rotatedFromId rotatedToId}",
 };
 
 export const DisableApiKeyDocument: TypedDocument<DisableApiKeyMutation, DisableApiKeyMutationVariables> = {
   operationName: "DisableApiKey",
-  query: "mutation DisableApiKey($input:DisableApiKeyInput!){disableApiKey(input:$input){apiKey{...ApiKeyFields}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimit{limit windowSeconds}metadata rotatedFromId rotatedToId}",
+  query: "mutation DisableApiKey($input:DisableApiKeyInput!){disableApiKey(input:$input){apiKey{...ApiKeyFields}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimits{name limit windowSeconds autoApply}identityId credits{remaining refill{amount interval dayOfMonth}}metadata rotatedFromId rotatedToId}",
 };
 
 export const EnableApiKeyDocument: TypedDocument<EnableApiKeyMutation, EnableApiKeyMutationVariables> = {
   operationName: "EnableApiKey",
-  query: "mutation EnableApiKey($input:EnableApiKeyInput!){enableApiKey(input:$input){apiKey{...ApiKeyFields}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimit{limit windowSeconds}metadata rotatedFromId rotatedToId}",
+  query: "mutation EnableApiKey($input:EnableApiKeyInput!){enableApiKey(input:$input){apiKey{...ApiKeyFields}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimits{name limit windowSeconds autoApply}identityId credits{remaining refill{amount interval dayOfMonth}}metadata rotatedFromId rotatedToId}",
 };
 
 export const RevokeApiKeyDocument: TypedDocument<RevokeApiKeyMutation, RevokeApiKeyMutationVariables> = {
   operationName: "RevokeApiKey",
-  query: "mutation RevokeApiKey($input:RevokeApiKeyInput!){revokeApiKey(input:$input){apiKey{...ApiKeyFields}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimit{limit windowSeconds}metadata rotatedFromId rotatedToId}",
+  query: "mutation RevokeApiKey($input:RevokeApiKeyInput!){revokeApiKey(input:$input){apiKey{...ApiKeyFields}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimits{name limit windowSeconds autoApply}identityId credits{remaining refill{amount interval dayOfMonth}}metadata rotatedFromId rotatedToId}",
 };
 
 export const RegenerateApiKeyDocument: TypedDocument<RegenerateApiKeyMutation, RegenerateApiKeyMutationVariables> = {
   operationName: "RegenerateApiKey",
-  query: "mutation RegenerateApiKey($input:RegenerateApiKeyInput!){regenerateApiKey(input:$input){secret apiKey{...ApiKeyFields}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimit{limit windowSeconds}metadata rotatedFromId rotatedToId}",
+  query: "mutation RegenerateApiKey($input:RegenerateApiKeyInput!){regenerateApiKey(input:$input){secret apiKey{...ApiKeyFields}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimits{name limit windowSeconds autoApply}identityId credits{remaining refill{amount interval dayOfMonth}}metadata rotatedFromId rotatedToId}",
 };
 
 export const MeDocument: TypedDocument<MeQuery, MeQueryVariables> = {
@@ -612,7 +810,7 @@ export const TenantsDocument: TypedDocument<TenantsQuery, TenantsQueryVariables>
 
 export const CreateTenantDocument: TypedDocument<CreateTenantMutation, CreateTenantMutationVariables> = {
   operationName: "CreateTenant",
-  query: "mutation CreateTenant($input:CreateTenantInput!){createTenant(input:$input){tenant{...TenantFields}adminKey{secret apiKey{...ApiKeyFields}}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimit{limit windowSeconds}metadata rotatedFromId rotatedToId}fragment TenantFields on Tenant{id slug name status keyPrefix createdAt updatedAt policy{maxTtlDays requireExpiry expiringSoonDays wildcardMaxTtlDays}jwtIssuer{issuer audience jwksUrl publicKeyPem algorithms scopeClaim maxTokenLifetimeSeconds}}",
+  query: "mutation CreateTenant($input:CreateTenantInput!){createTenant(input:$input){tenant{...TenantFields}adminKey{secret apiKey{...ApiKeyFields}}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimits{name limit windowSeconds autoApply}identityId credits{remaining refill{amount interval dayOfMonth}}metadata rotatedFromId rotatedToId}fragment TenantFields on Tenant{id slug name status keyPrefix createdAt updatedAt policy{maxTtlDays requireExpiry expiringSoonDays wildcardMaxTtlDays}jwtIssuer{issuer audience jwksUrl publicKeyPem algorithms scopeClaim maxTokenLifetimeSeconds}}",
 };
 
 export const UpdateTenantDocument: TypedDocument<UpdateTenantMutation, UpdateTenantMutationVariables> = {
@@ -630,6 +828,16 @@ export const ResumeTenantDocument: TypedDocument<ResumeTenantMutation, ResumeTen
   query: "mutation ResumeTenant($input:ResumeTenantInput!){resumeTenant(input:$input){tenant{...TenantFields}}}fragment TenantFields on Tenant{id slug name status keyPrefix createdAt updatedAt policy{maxTtlDays requireExpiry expiringSoonDays wildcardMaxTtlDays}jwtIssuer{issuer audience jwksUrl publicKeyPem algorithms scopeClaim maxTokenLifetimeSeconds}}",
 };
 
+export const KeyUsageDocument: TypedDocument<KeyUsageQuery, KeyUsageQueryVariables> = {
+  operationName: "KeyUsage",
+  query: "query KeyUsage($keyId:ID!$since:DateTimeISO!$until:DateTimeISO!$granularity:UsageGranularity!$tenantId:ID){keyUsage(keyId:$keyId since:$since until:$until granularity:$granularity tenantId:$tenantId){...UsageBucketFields}}fragment UsageBucketFields on UsageBucket{at total valid codes{code count}}",
+};
+
+export const TenantUsageDocument: TypedDocument<TenantUsageQuery, TenantUsageQueryVariables> = {
+  operationName: "TenantUsage",
+  query: "query TenantUsage($since:DateTimeISO!$until:DateTimeISO!$granularity:UsageGranularity!$tenantId:ID){tenantUsage(since:$since until:$until granularity:$granularity tenantId:$tenantId){...UsageBucketFields}}fragment UsageBucketFields on UsageBucket{at total valid codes{code count}}",
+};
+
 /** The management methods of the client: each runs its document and answers its one root field. */
 export const OPERATIONS = {
   apiKey: { document: ApiKeyDocument, field: "apiKey" },
@@ -638,11 +846,16 @@ export const OPERATIONS = {
   auditEvents: { document: AuditEventsDocument, field: "auditEvents" },
   checkKey: { document: CheckKeyDocument, field: "checkKey" },
   createApiKey: { document: CreateApiKeyDocument, field: "createApiKey" },
+  createIdentity: { document: CreateIdentityDocument, field: "createIdentity" },
   createSubscription: { document: CreateSubscriptionDocument, field: "createSubscription" },
   createTenant: { document: CreateTenantDocument, field: "createTenant" },
   defineNamespace: { document: DefineNamespaceDocument, field: "defineNamespace" },
+  deleteIdentity: { document: DeleteIdentityDocument, field: "deleteIdentity" },
   disableApiKey: { document: DisableApiKeyDocument, field: "disableApiKey" },
   enableApiKey: { document: EnableApiKeyDocument, field: "enableApiKey" },
+  identities: { document: IdentitiesDocument, field: "identities" },
+  identity: { document: IdentityDocument, field: "identity" },
+  keyUsage: { document: KeyUsageDocument, field: "keyUsage" },
   me: { document: MeDocument, field: "me" },
   regenerateApiKey: { document: RegenerateApiKeyDocument, field: "regenerateApiKey" },
   resumeTenant: { document: ResumeTenantDocument, field: "resumeTenant" },
@@ -654,7 +867,9 @@ export const OPERATIONS = {
   suspendTenant: { document: SuspendTenantDocument, field: "suspendTenant" },
   tenant: { document: TenantDocument, field: "tenant" },
   tenants: { document: TenantsDocument, field: "tenants" },
+  tenantUsage: { document: TenantUsageDocument, field: "tenantUsage" },
   updateApiKey: { document: UpdateApiKeyDocument, field: "updateApiKey" },
+  updateIdentity: { document: UpdateIdentityDocument, field: "updateIdentity" },
   updateSubscription: { document: UpdateSubscriptionDocument, field: "updateSubscription" },
   updateTenant: { document: UpdateTenantDocument, field: "updateTenant" },
 } as const;

@@ -13,15 +13,22 @@ export interface CheckRequest {
   clientIp?: string | null;
   /** Root only: the tenant whose keys to check. */
   tenantId?: string | null;
+  /** Named limits of the key or its identity to apply beside the auto-apply ones, once each, at the cost given. */
+  limits?: Array<{
+    name: string;
+    cost?: number;
+  }>;
+  /** Credits this check spends, for keys with credits; 0 spends none. */
+  cost?: number;
 }
 
 export interface CheckResult {
-  /** The key is authentic and usable (codes VALID, FORBIDDEN, UNKNOWN_SCOPE, RATE_LIMITED). */
+  /** The key is authentic and usable (codes VALID, FORBIDDEN, UNKNOWN_SCOPE, RATE_LIMITED, USAGE_EXCEEDED). */
   valid: boolean;
   /** Valid, and the required scopes are satisfied (code VALID). */
   allowed: boolean;
-  /** The decision, checked in this order: MALFORMED, NOT_FOUND, IP_NOT_ALLOWED, REVOKED, EXPIRED, DISABLED, TENANT_SUSPENDED, SUBSCRIPTION_MISMATCH or SUBSCRIPTION_INACTIVE, UNKNOWN_SCOPE, FORBIDDEN, RATE_LIMITED, VALID. */
-  code: "VALID" | "MALFORMED" | "NOT_FOUND" | "IP_NOT_ALLOWED" | "REVOKED" | "EXPIRED" | "DISABLED" | "TENANT_SUSPENDED" | "SUBSCRIPTION_INACTIVE" | "SUBSCRIPTION_MISMATCH" | "UNKNOWN_SCOPE" | "FORBIDDEN" | "RATE_LIMITED";
+  /** The decision, checked in this order: MALFORMED, NOT_FOUND, IP_NOT_ALLOWED, REVOKED, EXPIRED, DISABLED, TENANT_SUSPENDED, SUBSCRIPTION_MISMATCH or SUBSCRIPTION_INACTIVE, UNKNOWN_SCOPE, FORBIDDEN, RATE_LIMITED, USAGE_EXCEEDED, VALID. */
+  code: "VALID" | "MALFORMED" | "NOT_FOUND" | "IP_NOT_ALLOWED" | "REVOKED" | "EXPIRED" | "DISABLED" | "TENANT_SUSPENDED" | "SUBSCRIPTION_INACTIVE" | "SUBSCRIPTION_MISMATCH" | "UNKNOWN_SCOPE" | "FORBIDDEN" | "RATE_LIMITED" | "USAGE_EXCEEDED";
   keyId: string | null;
   tenantId: string | null;
   name: string | null;
@@ -38,12 +45,31 @@ export interface CheckResult {
   missingScopes: Array<string>;
   /** The subscriptions the key is bound to. */
   subscriptionIds: Array<string>;
-  /** The key's own rate limit after this check. */
+  /** Deprecated: the limit named `default` (see rateLimits). */
   rateLimit: {
     limit: number;
     remaining: number;
     resetAt: string;
   } | null;
+  /** The identity (your customer or user) that owns the key. */
+  identity: {
+    id: string;
+    externalId: string;
+    name: string | null;
+    metadata: Record<string, unknown> | null;
+  } | null;
+  /** Every limit the check applied: the key's and its identity's auto-apply limits, and those named. */
+  rateLimits: Array<{
+    name: string;
+    limit: number;
+    /** After this check; a refused check spent nothing. */
+    remaining: number;
+    resetAt: string;
+    /** This check went over the limit (code RATE_LIMITED). */
+    exceeded: boolean;
+  }>;
+  /** Credits left after this check; null when the key has none. */
+  creditsRemaining: number | null;
 }
 
 export interface ErrorResponse {

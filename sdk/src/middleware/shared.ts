@@ -59,6 +59,7 @@ const REFUSAL_MESSAGES: Record<Exclude<CheckCode, "VALID">, string> = {
   UNKNOWN_SCOPE: "This endpoint requires a scope Keysmith does not know",
   FORBIDDEN: "The API key lacks the scopes this endpoint requires",
   RATE_LIMITED: "The API key is over its rate limit",
+  USAGE_EXCEEDED: "The API key has no credits left for this request",
 };
 
 const refusal = (status: Refusal["status"], code: string, message: string, headers: Record<string, string> = {}): Refusal => ({
@@ -67,15 +68,17 @@ const refusal = (status: Refusal["status"], code: string, message: string, heade
   body: { error: { code, message } },
 });
 
-/** Seconds until a rate-limit window resets, at least 1. */
-const secondsUntil = (resetAt: string | undefined, nowMs: number): number => {
-  const reset = resetAt === undefined ? NaN : Date.parse(resetAt);
-  return Number.isNaN(reset) ? 1 : Math.max(1, Math.ceil((reset - nowMs) / 1000));
+/** Seconds until every exceeded limit's window resets, at least 1. */
+const secondsUntilReset = (result: CheckResult, nowMs: number): number => {
+  const resets = result.rateLimits.filter((limit) => limit.exceeded).map((limit) => Date.parse(limit.resetAt));
+  const latest = Math.max(...resets.filter((reset) => !Number.isNaN(reset)));
+  return Number.isFinite(latest) ? Math.max(1, Math.ceil((latest - nowMs) / 1000)) : 1;
 };
 
 /**
  * How the middleware answers a check that did not allow the request: 401 when the key is not
- * valid, 403 when it lacks the scopes (or a required scope is unknown), 429 over its rate limit;
+ * valid, 403 when it lacks the scopes (or a required scope is unknown), 429 over a rate limit
+ * (with Retry-After) or out of credits (no Retry-After: that waits for a refill or a top-up);
  * null when it is allowed. The body's code is the check's code.
  */
 export function refusalForResult(result: CheckResult, nowMs: number): Refusal | null {
@@ -87,7 +90,9 @@ export function refusalForResult(result: CheckResult, nowMs: number): Refusal | 
     case "UNKNOWN_SCOPE":
       return refusal(403, code, message);
     case "RATE_LIMITED":
-      return refusal(429, code, message, { "retry-after": String(secondsUntil(result.rateLimit?.resetAt, nowMs)) });
+      return refusal(429, code, message, { "retry-after": String(secondsUntilReset(result, nowMs)) });
+    case "USAGE_EXCEEDED":
+      return refusal(429, code, message);
     default:
       return refusal(401, code, message);
   }
