@@ -20,11 +20,9 @@ export class NamedRateLimits1765000000001 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE api_keys ADD COLUMN rate_limit integer, ADD COLUMN rate_limit_window_seconds integer`);
-    await queryRunner.query(`
-      UPDATE api_keys AS k
-         SET rate_limit = (l.value ->> 'limit')::integer, rate_limit_window_seconds = (l.value ->> 'windowSeconds')::integer
-        FROM jsonb_array_elements(k.rate_limits) AS l(value)
-       WHERE l.value ->> 'name' = 'default'`);
+    const defaultLimit = (field: string) =>
+      `(SELECT (l.value ->> '${field}')::integer FROM jsonb_array_elements(rate_limits) AS l(value) WHERE l.value ->> 'name' = 'default')`;
+    await queryRunner.query(`UPDATE api_keys SET rate_limit = ${defaultLimit("limit")}, rate_limit_window_seconds = ${defaultLimit("windowSeconds")}`);
     await queryRunner.query(`ALTER TABLE api_keys DROP COLUMN rate_limits`);
   }
 }

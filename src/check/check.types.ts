@@ -158,6 +158,9 @@ export class CheckKeyResult {
   @Field(() => [RateLimitOutcome], { description: "Every limit this check applied: the key's and its identity's auto-apply limits and those named." })
   rateLimits!: RateLimitOutcome[];
 
-  @Field(() => GraphQLSafeInt, { nullable: true, description: "Credits left after this check; null when the key has none." })
+  @Field(() => GraphQLSafeInt, {
+    nullable: true,
+    description: "Credits left after this check; null when the key has none, or when the check was refused before its credits (any code but VALID and USAGE_EXCEEDED).",
+  })
   creditsRemaining!: number | null;
 }

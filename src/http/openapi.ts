@@ -109,7 +109,10 @@ export const CHECK_RESULT_SCHEMA = {
         },
       },
     },
-    creditsRemaining: { type: ["integer", "null"], description: "Credits left after this check; null when the key has none." },
+    creditsRemaining: {
+      type: ["integer", "null"],
+      description: "Credits left after this check; null when the key has none, or when the check was refused before its credits (any code but VALID and USAGE_EXCEEDED).",
+    },
   },
 } as const;
 

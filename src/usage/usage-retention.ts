@@ -10,7 +10,7 @@ export class UsageRetention {
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
-    private readonly retentionDays: number,
+    readonly retentionDays: number,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -2,6 +2,7 @@ import type { GraphQLClient } from "./graphql-client";
 
 export const API_KEY_FIELDS = `id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason
   createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimit { limit windowSeconds }
+  rateLimits { name limit windowSeconds autoApply } identityId credits { remaining refill { amount interval dayOfMonth } }
   metadata rotatedFromId rotatedToId`;
 
 export const CREATE_KEY = `mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { ${API_KEY_FIELDS} } } }`;
