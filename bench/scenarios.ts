@@ -63,6 +63,7 @@ export function scenarios(seeded: Seeded, largeLabel: string): Scenario[] {
   return [
     { ...baseline(), name: "baseline { __typename }, authenticated", credential: verifier },
     { name: "checkKey warm (valid, one scope)", body: check(seeded.validKey), credential: verifier, expect: codeIs("VALID") },
+    { name: "checkKey warm, key with credits (one UPDATE per check)", body: check(seeded.creditsKey), credential: verifier, expect: codeIs("VALID") },
     { name: "checkKey malformed key", bodies: fromManyClients("bench_not-a-key"), credential: verifier, expect: codeIs("MALFORMED") },
     {
       name: "checkKey throttled (one client over its budget)",

@@ -82,6 +82,8 @@ async function insertBulkKeys(db: DataSource, tenantId: string, hash: string, co
 export interface Seeded {
   verifier: Principal;
   validKey: string;
+  /** A key with (more than enough) credits: each check spends one, in the database. */
+  creditsKey: string;
   /** Sets of keys never checked, one per scenario that needs cold keys (a check warms its key). */
   coldKeys: Record<ColdSet, string[]>;
   unknownKey: string;
@@ -102,7 +104,8 @@ export async function seed(db: DataSource, runTag: string, largeCount: number, c
   const hash = await bcrypt.hash(SHARED_SECRET, 10);
   const checks = await insertTenant(db, `bench-checks-${runTag}`);
   const [verifier] = await insertKnownKeys(db, checks, hash, ["backend"], ["keys:verify"]);
-  const [validKey] = await insertKnownKeys(db, checks, hash, ["valid"], ["example:read"]);
+  const [validKey, creditsKey] = await insertKnownKeys(db, checks, hash, ["valid", "with credits"], ["example:read"]);
+  await db.query("UPDATE api_keys SET credits_remaining = 1000000000000, credits_refilled_at = now() WHERE tenant_id = $1 AND name = 'with credits'", [checks]);
   const coldKeys = {} as Record<ColdSet, string[]>;
   for (const set of COLD_SETS) {
     coldKeys[set] = await insertKnownKeys(db, checks, hash, Array.from({ length: coldCount }, (_, i) => `cold ${set} ${i}`), ["example:read"]);
@@ -127,6 +130,7 @@ export async function seed(db: DataSource, runTag: string, largeCount: number, c
   return {
     verifier: { tenantId: checks, key: verifier },
     validKey,
+    creditsKey,
     coldKeys,
     unknownKey: keyFor("bench", unknownLookupId),
     small,

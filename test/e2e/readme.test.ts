@@ -27,6 +27,10 @@ const SENT_BY: Record<string, Credential> = {
   CreateKey: "admin",
   CreateBackendKey: "admin",
   Check: "backend",
+  CreateCustomer: "admin",
+  CreateMeteredKey: "admin",
+  CheckMetered: "backend",
+  Usage: "admin",
   Keys: "admin",
   Edit: "admin",
   Disable: "admin",
@@ -42,6 +46,9 @@ const PLACEHOLDERS: Record<string, (results: Results) => string> = {
   "<tenant id>": (results) => results.CreateTenant.createTenant.tenant.id,
   "<key id>": (results) => results.CreateKey.createApiKey.apiKey.id,
   "<the key your user presented>": (results) => results.CreateKey.createApiKey.secret,
+  "<identity id>": (results) => results.CreateCustomer.createIdentity.identity.id,
+  "<the metered key>": (results) => results.CreateMeteredKey.createApiKey.secret,
+  "<metered key id>": (results) => results.CreateMeteredKey.createApiKey.apiKey.id,
 };
 
 describe("README", () => {
@@ -112,5 +119,11 @@ describe("README", () => {
     }
     expect(results.Check.checkKey).toMatchObject({ code: "VALID", allowed: true, matchedScopes: ["messaging:SendMessage"] });
     expect(results.Revoke.revokeApiKey.apiKey.status).toBe("REVOKED");
+    expect(results.CheckMetered.checkKey).toMatchObject({
+      code: "VALID",
+      creditsRemaining: 999,
+      identity: { externalId: "acct_1042" },
+      rateLimits: [expect.objectContaining({ name: "requests", remaining: 999 }), expect.objectContaining({ name: "tokens", remaining: 99_650 })],
+    });
   });
 });

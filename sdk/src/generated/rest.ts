@@ -68,7 +68,7 @@ export interface CheckResult {
     /** This check went over the limit (code RATE_LIMITED). */
     exceeded: boolean;
   }>;
-  /** Credits left after this check; null when the key has none. */
+  /** Credits left after this check; null when the key has none, or when the check was refused before its credits (any code but VALID and USAGE_EXCEEDED). */
   creditsRemaining: number | null;
 }
 
