@@ -5,6 +5,7 @@ import { Identities1765000000000 } from "./1765000000000-Identities";
 import { NamedRateLimits1765000000001 } from "./1765000000001-NamedRateLimits";
 import { Credits1765000000002 } from "./1765000000002-Credits";
 import { KeyVerifications1765000000003 } from "./1765000000003-KeyVerifications";
+import { Events1765000000004 } from "./1765000000004-Events";
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   NamedRateLimits1765000000001,
   Credits1765000000002,
   KeyVerifications1765000000003,
+  Events1765000000004,
 ];

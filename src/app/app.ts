@@ -66,6 +66,10 @@ export async function startApp(options: AppOptions): Promise<App> {
   metrics = new Metrics({ verifier: services.verifier, scheduler: services.scheduler, store: services.store, queryLog, dataSource: database.dataSource });
   services.usage.start();
   services.usageRetention.start();
+  if (!options.events?.manual) {
+    services.deliveries.start();
+    services.keyEventScan.start();
+  }
   let url = "";
   const apollo = await createApollo({
     production: config.nodeEnv === "production",
@@ -167,6 +171,7 @@ async function shutdown(
   clearInterval(idleSweep);
   await apollo.stop();
   services.usageRetention.stop();
+  await Promise.all([services.deliveries.stop(), services.keyEventScan.stop()]);
   await services.usage.stop().catch(() => undefined);
   redis?.client.disconnect();
   await services.bus.stop();

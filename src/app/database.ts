@@ -1,6 +1,7 @@
 import type { DataSource, Logger as TypeOrmLogger } from "typeorm";
 import { MIGRATIONS } from "../../migrations";
 import { AuditEvent } from "../audit/audit-event.entity";
+import { WebhookEndpoint } from "../webhooks/webhook-endpoint.entity";
 import { Identity } from "../identities/identity.entity";
 import type { Config } from "./config";
 import { createDataSource, markAcquisitionFailures } from "../db/data-source";
@@ -14,7 +15,7 @@ import { Subscription } from "../subscriptions/subscription.entity";
 import { Tenant } from "../tenants/tenant.entity";
 
 /** Every feature's entities: the data source is given them here, so db/ knows no feature. */
-export const ENTITIES = [Tenant, Subscription, ApiKey, PermissionGrant, KeySubscription, ScopeNamespace, AuditEvent, Identity];
+export const ENTITIES = [Tenant, Subscription, ApiKey, PermissionGrant, KeySubscription, ScopeNamespace, AuditEvent, Identity, WebhookEndpoint];
 
 export interface DatabaseTarget {
   url: string;

@@ -8,6 +8,7 @@ import { CatalogResolver } from "../scopes/catalog.resolver";
 import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
 import { TenantResolver } from "../tenants/tenant.resolver";
 import { UsageResolver } from "../usage/usage.resolver";
+import { WebhookResolver } from "../webhooks/webhook.resolver";
 import type { Services } from "./services";
 
 /** This instance's resolver objects, handed to type-graphql per request (several instances may share a process). */
@@ -22,6 +23,7 @@ export function resolverContainer(services: Services): ContainerType {
     [CatalogResolver, new CatalogResolver(services.catalog)],
     [IdentityResolver, new IdentityResolver(services.identities)],
     [UsageResolver, new UsageResolver(services.usageQueries, services.keyQueries)],
+    [WebhookResolver, new WebhookResolver(services.webhooks)],
   ]);
   return {
     get(resolverClass: Function) {

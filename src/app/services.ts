@@ -21,6 +21,8 @@ import type { Database } from "./database";
 import type { InvalidationBus } from "../db/invalidation-bus";
 import type { SharedRedis } from "../db/redis";
 import { Transactions } from "../db/transactions";
+import { DEFAULT_KEY_EVENT_SCAN, KeyEventScan, type KeyEventScanOptions } from "../events/key-event-scan";
+import { EventOutbox } from "../events/outbox";
 import { IdentitiesService } from "../identities/identities.service";
 import { KeyIssuer } from "../keys/key-issuer";
 import { KeyQueries } from "../keys/key-queries.service";
@@ -32,6 +34,9 @@ import { SubscriptionService } from "../subscriptions/subscription.service";
 import { TenantPolicies } from "../tenants/tenant-policies";
 import { TenantService } from "../tenants/tenant.service";
 import { UsageRetention } from "../usage/usage-retention";
+import { DEFAULT_DELIVERY_WORKER, DeliveryWorker, type DeliveryWorkerOptions } from "../webhooks/delivery-worker";
+import { WebhookSender } from "../webhooks/webhook-sender";
+import { WebhooksService } from "../webhooks/webhooks.service";
 import { UsageService } from "../usage/usage.service";
 
 /** What tests and the benchmark may replace or tune; production uses the defaults. */
@@ -45,6 +50,8 @@ export interface ServiceOptions {
   usageFlushMs?: number;
   /** The clock of checks (credit refills, usage hours); tests move it instead of waiting. */
   clock?: () => number;
+  /** Webhook delivery and the key event scan; tests drive them by hand (drain, scan) when `manual`. */
+  events?: { worker?: Partial<DeliveryWorkerOptions>; scan?: Partial<KeyEventScanOptions>; sendTimeoutMs?: number; manual?: boolean };
 }
 
 export interface Services {
@@ -56,6 +63,10 @@ export interface Services {
   keys: KeysService;
   keyQueries: KeyQueries;
   identities: IdentitiesService;
+  outbox: EventOutbox;
+  webhooks: WebhooksService;
+  deliveries: DeliveryWorker;
+  keyEventScan: KeyEventScan;
   usageQueries: UsageService;
   usageRetention: UsageRetention;
   checks: CheckService;
@@ -114,18 +125,28 @@ export function createServices(
   const clock = options.clock ?? Date.now;
   const usage = new UsageRecorder(dataSource, logger, options.usageFlushMs, clock);
   const limits = new RateLimits(options.rateLimits ?? DEFAULT_RATE_LIMITS, redis);
-  const pipeline = new VerificationPipeline(verifier, store, catalog, usage, limits, new CreditLedger(dataSource), clock);
+  const outbox = new EventOutbox(clock);
+  const pipeline = new VerificationPipeline(verifier, store, catalog, usage, limits, new CreditLedger(dataSource, bus, outbox), clock);
   const senders = new Senders(limits);
   const jwksAllowed = config.jwksAllow.length > 0 ? new AddressSet(config.jwksAllow) : null;
+  const outbound = { allowed: config.outboundAllow.length > 0 ? new AddressSet(config.outboundAllow) : null };
+  const events = options.events ?? {};
+  const sender = new WebhookSender(outboundAgents(outbound), events.sendTimeoutMs);
+  const deliveries = new DeliveryWorker(dataSource, sender, logger, { ...DEFAULT_DELIVERY_WORKER, ...events.worker }, clock);
+  outbox.onRecorded(() => deliveries.wake());
   return {
     bus,
     audit,
     catalog,
     tenants: new TenantService(dataSource, transactions, issuer, audit, jwksAllowed !== null),
     subscriptions: new SubscriptionService(dataSource, transactions, catalog, audit),
-    keys: new KeysService(transactions, issuer, catalog, audit, policies),
+    keys: new KeysService(transactions, issuer, catalog, audit, policies, outbox),
     keyQueries: new KeyQueries(dataSource, policies, bus),
     identities: new IdentitiesService(dataSource, transactions, audit),
+    outbox,
+    webhooks: new WebhooksService(dataSource, transactions, audit, outbox, outbound),
+    deliveries,
+    keyEventScan: new KeyEventScan(transactions, outbox, logger, { ...DEFAULT_KEY_EVENT_SCAN, ...events.scan }, clock),
     usageQueries: new UsageService(dataSource),
     usageRetention: new UsageRetention(dataSource, logger, config.usageRetentionDays, clock),
     checks: new CheckService(pipeline, senders, observeCheck),

@@ -18,8 +18,8 @@ export interface AuditedEdit<T extends { id: string; updatedAt: Date }> {
   /** Changes the row in memory, or throws to refuse (nothing is written then). */
   edit(row: T, tx: Transaction): Promise<void> | void;
   save(manager: EntityManager, row: T): Promise<void>;
-  /** What the change makes stale on every instance. */
-  invalidation(row: T): Invalidation;
+  /** What the change makes stale on every instance (nothing cached: none). */
+  invalidation?(row: T): Invalidation;
   /** Recorded beside the changed fields (e.g. a grace period). */
   extraChanges?: Changes;
 }
@@ -47,6 +47,6 @@ export async function auditedEdit<T extends { id: string; updatedAt: Date }>(
     targetId: row.id,
     changes: { ...diffChanges(before as T, row, spec.fields), ...spec.extraChanges },
   });
-  await tx.invalidate(spec.invalidation(row));
+  if (spec.invalidation) await tx.invalidate(spec.invalidation(row));
   return row;
 }

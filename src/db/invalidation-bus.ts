@@ -4,13 +4,18 @@ import { Client } from "pg";
 import type { EntityManager } from "typeorm";
 import type { Logger } from "../common/logger";
 
-/** What a committed change makes stale in the caches of every instance. */
+/**
+ * What a committed change makes stale in the caches of every instance, or (kind "event") an event
+ * it recorded, for every instance's live subscribers (the event itself is read from the database:
+ * a notification stays small).
+ */
 export type Invalidation =
   | { kind: "key"; keyId: string; tenantId: string }
   | { kind: "tenant"; tenantId: string }
   | { kind: "subscription"; subscriptionId: string }
   | { kind: "catalog"; tenantId: string }
-  | { kind: "identity"; identityId: string; tenantId: string };
+  | { kind: "identity"; identityId: string; tenantId: string }
+  | { kind: "event"; eventId: string; tenantId: string; type: string; keyId: string | null };
 
 export type InvalidationListener = (invalidation: Invalidation) => void;
 /** Called with false when invalidations may be lost (caches must be flushed and bypassed), true when they flow again. */
@@ -99,7 +104,8 @@ export function parseInvalidation(payload: string): Invalidation | undefined {
       (value.kind === "tenant" && typeof value.tenantId === "string") ||
       (value.kind === "subscription" && typeof value.subscriptionId === "string") ||
       (value.kind === "catalog" && typeof value.tenantId === "string") ||
-      (value.kind === "identity" && typeof value.identityId === "string" && typeof value.tenantId === "string");
+      (value.kind === "identity" && typeof value.identityId === "string" && typeof value.tenantId === "string") ||
+      (value.kind === "event" && typeof value.eventId === "string" && typeof value.tenantId === "string" && typeof value.type === "string");
     return valid ? value : undefined;
   } catch {
     return undefined;

@@ -6,6 +6,10 @@ export interface Transaction {
   readonly manager: EntityManager;
   /** Marks cached state stale on every instance once (and only if) this transaction commits. */
   invalidate(invalidation: Invalidation): Promise<void>;
+  /** Tells every instance's live subscribers of a recorded event, once (and only if) it commits. */
+  announce(event: { id: string; tenantId: string; type: string; keyId: string | null }): Promise<void>;
+  /** Runs once the transaction has committed (never if it rolls back). */
+  afterCommit(callback: () => void): void;
 }
 
 export class Transactions {
@@ -16,16 +20,21 @@ export class Transactions {
 
   async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const invalidations: Invalidation[] = [];
-    const result = await this.dataSource.transaction(async (manager) =>
-      work({
+    const committed: Array<() => void> = [];
+    const result = await this.dataSource.transaction(async (manager) => {
+      const invalidate = async (invalidation: Invalidation) => {
+        invalidations.push(invalidation);
+        await this.bus.publish(manager, invalidation);
+      };
+      return work({
         manager,
-        invalidate: async (invalidation) => {
-          invalidations.push(invalidation);
-          await this.bus.publish(manager, invalidation);
-        },
-      }),
-    );
+        invalidate,
+        announce: (event) => invalidate({ kind: "event", eventId: event.id, tenantId: event.tenantId, type: event.type, keyId: event.keyId }),
+        afterCommit: (callback) => committed.push(callback),
+      });
+    });
     this.bus.deliverLocally(invalidations);
+    for (const callback of committed) callback();
     return result;
   }
 }

@@ -9,6 +9,7 @@ import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
 import { TenantResolver } from "../tenants/tenant.resolver";
 import { IdentityResolver } from "../identities/identity.resolver";
 import { UsageResolver } from "../usage/usage.resolver";
+import { WebhookResolver } from "../webhooks/webhook.resolver";
 import { authChecker } from "./auth-checker";
 import { refuseUnstorableInput } from "./input-guard";
 import { validateInput } from "./input-validation";
@@ -25,6 +26,7 @@ export const RESOLVERS = [
   CheckResolver,
   CatalogResolver,
   UsageResolver,
+  WebhookResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

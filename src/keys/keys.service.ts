@@ -21,6 +21,9 @@ import { assertBindable } from "../subscriptions/subscription-bindings";
 import { ApiKey } from "./api-key.entity";
 import type { CreateApiKeyInput, KeyRateLimitInput, UpdateApiKeyInput } from "./api-key.inputs";
 import type { CreditsInput, UpdateCreditsInput } from "./key-credits.types";
+import { EventType } from "../core/event-type";
+import { keyEventKey } from "../events/key-event-data";
+import type { EventOutbox } from "../events/outbox";
 import { type KeyIssuer, replaceBindings, replaceGrants } from "./key-issuer";
 import type { KeyPolicies } from "./key-policy";
 import { keysWithRelations } from "./key-relations";
@@ -50,7 +53,22 @@ const AUDITED_FIELDS = [
 /** UUIDs compare case-insensitively: lower-case first, then drop repeats (null clears the list). */
 const distinctIds = (ids: readonly string[] | null | undefined): string[] => [...new Set((ids ?? []).map((id) => id.toLowerCase()))];
 
+/** This change's own event tells of the revocation: the scan of scheduled revocations skips the key. */
+function revocationTold(tx: Transaction, tenantId: string, key: ApiKey): Promise<unknown> {
+  return tx.manager.query("UPDATE api_keys SET revocation_notified_at = $3 WHERE tenant_id = $1 AND id = $2", [tenantId, key.id, key.revokedAt]);
+}
+
 const ESCALATION = "you may grant only the keys and platform scopes you hold";
+
+/** The event each audited change of a key sends. */
+type KeyChange = AuditAction.KEY_UPDATED | AuditAction.KEY_ENABLED | AuditAction.KEY_DISABLED | AuditAction.KEY_REVOKED | AuditAction.KEY_REGENERATED;
+const KEY_EVENTS: Record<KeyChange, EventType> = {
+  [AuditAction.KEY_UPDATED]: EventType.KEY_UPDATED,
+  [AuditAction.KEY_ENABLED]: EventType.KEY_ENABLED,
+  [AuditAction.KEY_DISABLED]: EventType.KEY_DISABLED,
+  [AuditAction.KEY_REVOKED]: EventType.KEY_REVOKED,
+  [AuditAction.KEY_REGENERATED]: EventType.KEY_REGENERATED,
+};
 
 /** The key lifecycle: create, edit, enable, disable, revoke, regenerate (reads are in KeyQueries). */
 export class KeysService {
@@ -60,6 +78,7 @@ export class KeysService {
     private readonly catalog: CatalogService,
     private readonly audit: AuditService,
     private readonly policies: KeyPolicies,
+    private readonly outbox: EventOutbox,
   ) {}
 
   async create(tenantId: string, caller: Caller, input: CreateApiKeyInput): Promise<{ apiKey: ApiKey; secret: string }> {
@@ -100,6 +119,7 @@ export class KeysService {
         targetId: apiKey.id,
         changes: { ...creationChanges(apiKey, AUDITED_FIELDS), maskedKey: { before: null, after: apiKey.maskedKey } },
       });
+      await this.outbox.record(tx, { tenantId, type: EventType.KEY_CREATED, keyId: apiKey.id, data: { key: keyEventKey(apiKey) } });
       return { apiKey, secret: prepared.generated.key };
     });
   }
@@ -114,7 +134,11 @@ export class KeysService {
       if (input.description !== undefined) key.description = trimmedOrNull(input.description);
       if (input.externalId !== undefined) key.externalId = trimmedOrNull(input.externalId);
       const expiresAt = resolveExpiry(input, policy, now);
-      if (expiresAt !== undefined) key.expiresAt = expiresAt;
+      if (expiresAt !== undefined && expiresAt?.getTime() !== key.expiresAt?.getTime()) {
+        key.expiresAt = expiresAt;
+        // A new expiry is news again: the scan tells of it when it comes near, and when it passes.
+        await tx.manager.query("UPDATE api_keys SET expiring_soon_notified_at = NULL, expiry_notified_at = NULL WHERE tenant_id = $1 AND id = $2", [tenantId, key.id]);
+      }
       if (input.scopes !== undefined) key.scopes = grantable(tenantId, catalog, input.scopes ?? [], key.scopes, caller);
       if (input.subscriptionIds !== undefined) key.subscriptionIds = distinctIds(input.subscriptionIds);
       if (input.allowedCidrs !== undefined) key.allowedCidrs = validateCidrs(input.allowedCidrs ?? []);
@@ -157,10 +181,11 @@ export class KeysService {
   /** Permanent. During a regeneration's grace period it takes effect at once. */
   async revoke(tenantId: string, caller: Caller, id: string, reason: string | null | undefined): Promise<ApiKey> {
     const now = Date.now();
-    return this.change(tenantId, caller, id, AuditAction.KEY_REVOKED, (key) => {
+    return this.change(tenantId, caller, id, AuditAction.KEY_REVOKED, async (key, tx) => {
       if (deriveStatus(key, now) === ApiKeyStatus.REVOKED) throw conflict("the key is already revoked");
       key.revokedAt = new Date(now);
       key.revokedReason = trimmedOrNull(reason) ?? key.revokedReason;
+      await revocationTold(tx, tenantId, key);
     });
   }
 
@@ -211,8 +236,10 @@ export class KeysService {
         Object.assign(old, { creditsRemaining: null, creditsRefillAmount: null, creditsRefillInterval: null, creditsRefillDayOfMonth: null, creditsRefilledAt: null });
         old.revokedAt = new Date(now + grace * 1000);
         old.revokedReason = "regenerated";
+        if (grace === 0) await revocationTold(tx, tenantId, old);
       },
       { gracePeriodSeconds: { before: null, after: grace } },
+      () => ({ successor: keyEventKey(successor!), gracePeriodSeconds: grace }),
     );
     return { apiKey: successor!, secret: prepared.generated.key };
   }
@@ -225,29 +252,32 @@ export class KeysService {
     tenantId: string,
     caller: Caller,
     id: string,
-    action: AuditAction,
+    action: KeyChange,
     edit: AuditedEdit<ApiKey>["edit"],
     extraChanges?: AuditedEdit<ApiKey>["extraChanges"],
+    eventData: () => Record<string, unknown> = () => ({}),
   ): Promise<ApiKey> {
     const keyId = requireUuid(id, "id");
     // Read before the transaction: the embedded database runs one at a time, on one connection.
     const catalog = await this.catalog.view(tenantId);
-    return this.transactions.run((tx: Transaction) =>
-      auditedEdit(this.audit, tx, caller, {
+    return this.transactions.run(async (tx: Transaction) => {
+      const key = await auditedEdit(this.audit, tx, caller, {
         tenantId,
         action,
         targetType: "ApiKey",
         fields: AUDITED_FIELDS,
         lock: (manager) => lockKey(manager, tenantId, keyId),
-        edit: (key, transaction) => {
-          assertNotStronger(catalog, key, caller);
-          return edit(key, transaction);
+        edit: (row, transaction) => {
+          assertNotStronger(catalog, row, caller);
+          return edit(row, transaction);
         },
         save: saveKey,
-        invalidation: (key) => ({ kind: "key", keyId: key.id, tenantId }),
+        invalidation: (row) => ({ kind: "key", keyId: row.id, tenantId }),
         extraChanges,
-      }),
-    );
+      });
+      await this.outbox.record(tx, { tenantId, type: KEY_EVENTS[action], keyId: key.id, data: { key: keyEventKey(key), ...eventData() } });
+      return key;
+    });
   }
 }
 

@@ -55,6 +55,7 @@ export type AuditAction =
   | 'KEY_CREATED'
   | 'KEY_DISABLED'
   | 'KEY_ENABLED'
+  | 'KEY_LEAKED'
   | 'KEY_REGENERATED'
   | 'KEY_REVOKED'
   | 'KEY_UPDATED'
@@ -66,7 +67,11 @@ export type AuditAction =
   | 'TENANT_CREATED'
   | 'TENANT_RESUMED'
   | 'TENANT_SUSPENDED'
-  | 'TENANT_UPDATED';
+  | 'TENANT_UPDATED'
+  | 'WEBHOOK_ENDPOINT_CREATED'
+  | 'WEBHOOK_ENDPOINT_DELETED'
+  | 'WEBHOOK_ENDPOINT_UPDATED'
+  | 'WEBHOOK_SECRET_ROTATED';
 
 export type AuditEventFilter = {
   action?: AuditAction | null | undefined;
