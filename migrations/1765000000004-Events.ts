@@ -64,6 +64,7 @@ export class Events1765000000004 implements MigrationInterface {
         status_code integer,
         error text,
         duration_ms integer NOT NULL,
+        worker text NOT NULL,
         PRIMARY KEY (delivery_id, attempt)
       )`);
     await queryRunner.query(`

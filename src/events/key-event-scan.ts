@@ -29,8 +29,8 @@ const FINDINGS: ReadonlyArray<{ type: EventType; status: ApiKeyStatus; due: stri
     status: ApiKeyStatus.ACTIVE,
     due: `SELECT k.id FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
            WHERE k.expires_at IS NOT NULL AND k.expiry_notified_at IS NULL AND k.expiring_soon_notified_at IS NULL
-             AND k.expires_at <= $1 + (SELECT max(expiring_soon_days) FROM tenants) * interval '1 day'
-             AND k.expires_at <= $1 + t.expiring_soon_days * interval '1 day'`,
+             AND k.expires_at <= $1::timestamptz + (SELECT max(expiring_soon_days) FROM tenants) * interval '1 day'
+             AND k.expires_at <= $1::timestamptz + t.expiring_soon_days * interval '1 day'`,
     news: "k.expires_at > $1 AND (k.revoked_at IS NULL OR k.revoked_at > $1)",
     mark: "expiring_soon_notified_at",
   },

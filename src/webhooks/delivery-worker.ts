@@ -62,8 +62,8 @@ const RECORD_SQL = `
      WHERE id = $1 AND lease_owner = $2
     RETURNING id
   )
-  INSERT INTO webhook_attempts (delivery_id, attempt, at, status_code, error, duration_ms)
-  SELECT id, $3, $6, $7, $8, $9 FROM delivery
+  INSERT INTO webhook_attempts (delivery_id, attempt, at, status_code, error, duration_ms, worker)
+  SELECT id, $3, $6, $7, $8, $9, $2 FROM delivery
   ON CONFLICT DO NOTHING`;
 
 /**
@@ -138,7 +138,9 @@ export class DeliveryWorker {
     const body = JSON.stringify(webhookBody({ type: delivery.type, occurredAt: delivery.occurred_at, tenantId: delivery.tenant_id, data: delivery.data }));
     const overlapping = delivery.previous_secret && delivery.previous_secret_expires_at && delivery.previous_secret_expires_at.getTime() > at;
     const secrets = overlapping ? [delivery.secret, delivery.previous_secret!] : [delivery.secret];
-    const result = await this.sender.send(delivery.url, signedHeaders(secrets, delivery.event_id, Math.floor(at / 1000), body), body);
+    // Receivers check webhook-timestamp against their own clock: it is the wall clock's, whatever schedules the attempts.
+    const signedAt = Math.floor(Date.now() / 1000);
+    const result = await this.sender.send(delivery.url, signedHeaders(secrets, delivery.event_id, signedAt, body), body);
     const attempt = delivery.attempts + 1;
     const next = result.ok ? null : nextAttemptAt(delivery.created_at.getTime(), attempt, this.now());
     const status = result.ok ? DeliveryStatus.DELIVERED : next === null ? DeliveryStatus.FAILED : DeliveryStatus.PENDING;

@@ -2,6 +2,7 @@ import net from "node:net";
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import type { DatabaseTarget } from "../../src/app/database";
+import { testDatabase } from "./test-database";
 
 /**
  * Redis and a PostgreSQL server run on every machine this project is developed and tested on
@@ -80,4 +81,14 @@ async function withAdmin(work: (client: Client) => Promise<unknown>): Promise<vo
 /** Runs one statement as the local server's superuser (altering or dropping a scratch database). */
 export function asAdmin(sql: string, parameters: unknown[] = []): Promise<void> {
   return withAdmin((admin) => admin.query(sql, parameters));
+}
+
+/**
+ * A database no other test file's instances work on at the same time: the jest worker's embedded
+ * one, or a scratch database on the server (every file shares DATABASE_URL, and another file's
+ * webhook worker would claim this file's deliveries).
+ */
+export async function unsharedDatabase(): Promise<ServerDatabase> {
+  if (!process.env.DATABASE_URL) return { target: testDatabase(), drop: async () => undefined };
+  return scratchDatabase();
 }
