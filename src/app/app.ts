@@ -1,6 +1,7 @@
 import type http from "node:http";
 import type { ApolloServer } from "@apollo/server";
 import { LRUCache } from "lru-cache";
+import type { ContainerType } from "type-graphql";
 import type { DataSource } from "typeorm";
 import type { Logger } from "../common/logger";
 import type { RequestWork } from "../common/request-work";
@@ -10,10 +11,12 @@ import { InProcessInvalidationBus, type InvalidationBus, PostgresInvalidationBus
 import { QueryLog } from "../db/query-log";
 import { type SharedRedis, connectRedis } from "../db/redis";
 import { createApollo } from "../graphql/apollo";
+import { keysmithSchema } from "../graphql/schema";
 import { createConsoleHandler, defaultConsoleRoot } from "../http/console-assets";
 import { APOLLO_SANDBOX_ORIGINS, Cors } from "../http/cors";
 import { graphqlRoute } from "../http/graphql-route";
 import { createHttpServer } from "../http/http-server";
+import { attachLiveSocket } from "../http/live-socket";
 import { restCheckRoute } from "../http/rest-check";
 import { clusterMetricsOf } from "../metrics/cluster-metrics";
 import { Metrics, type RenderedMetrics } from "../metrics/metrics";
@@ -30,6 +33,8 @@ export interface AppOptions extends ServiceOptions {
   database?: DatabaseTarget;
   /** Counts the queries and bcrypt compares of each request, for `requestWork` (the tests use it). */
   countRequestWork?: boolean;
+  /** How often live sockets' credentials are checked beyond their key's changes (tests lengthen it, to show a change closes at once). */
+  liveRecheckMs?: number;
   /** One of WEB_CONCURRENCY workers: its metrics are labelled and served merged with the others'. */
   workerId?: number;
 }
@@ -88,8 +93,11 @@ export async function startApp(options: AppOptions): Promise<App> {
   const serving = new Promise<void>((resolve) => (started = resolve));
   const { workerId } = options;
   const renderMetrics = workerId === undefined ? () => metrics!.render() : clusterMetricsOf(metrics, workerId);
-  const server = buildHttpServer({ config, logger, services, apollo, renderMetrics, dataSource: database.dataSource, workLog, serving, workerId });
-  const stop = () => shutdown(server, apollo, services, database, redis);
+  const container = resolverContainer(services);
+  const server = buildHttpServer({ config, logger, services, apollo, container, renderMetrics, dataSource: database.dataSource, workLog, serving, workerId });
+  const trustedProxies = config.trustedProxies.length > 0 ? new AddressSet(config.trustedProxies) : null;
+  const live = attachLiveSocket(server, { schema: await keysmithSchema(), authenticator: services.authenticator, container, bus, trustedProxies, logger, recheckMs: options.liveRecheckMs });
+  const stop = () => live.close().then(() => shutdown(server, apollo, services, database, redis));
   let firstRootKey: string | undefined;
   try {
     url = await listen(server, config);
@@ -128,6 +136,7 @@ interface HttpServerParts {
   logger: Logger;
   services: Services;
   apollo: ApolloServer<RequestContext>;
+  container: ContainerType;
   renderMetrics: () => Promise<RenderedMetrics>;
   dataSource: DataSource;
   workLog: LRUCache<string, RequestWork> | undefined;
@@ -135,11 +144,11 @@ interface HttpServerParts {
   workerId: number | undefined;
 }
 
-function buildHttpServer({ config, logger, services, apollo, renderMetrics, dataSource, workLog, serving, workerId }: HttpServerParts): http.Server {
+function buildHttpServer({ config, logger, services, apollo, container, renderMetrics, dataSource, workLog, serving, workerId }: HttpServerParts): http.Server {
   const production = config.nodeEnv === "production";
   const cors = new Cors(new Set([...config.corsOrigins, ...(production ? [] : APOLLO_SANDBOX_ORIGINS)]));
   const trustedProxies = config.trustedProxies.length > 0 ? new AddressSet(config.trustedProxies) : null;
-  const graphql = graphqlRoute({ apollo, authenticator: services.authenticator, container: resolverContainer(services), trustedProxies, cors });
+  const graphql = graphqlRoute({ apollo, authenticator: services.authenticator, container, trustedProxies, cors });
   const check = restCheckRoute({ authenticator: services.authenticator, checks: services.checks, trustedProxies, cors });
   return createHttpServer({
     graphql,

@@ -7,6 +7,7 @@ import { ApiKeyResolver } from "../keys/api-key.resolver";
 import { CatalogResolver } from "../scopes/catalog.resolver";
 import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
 import { TenantResolver } from "../tenants/tenant.resolver";
+import { KeyEventStreams } from "../events/key-event-streams";
 import { UsageResolver } from "../usage/usage.resolver";
 import { WebhookResolver } from "../webhooks/webhook.resolver";
 import type { Services } from "./services";
@@ -24,6 +25,7 @@ export function resolverContainer(services: Services): ContainerType {
     [IdentityResolver, new IdentityResolver(services.identities)],
     [UsageResolver, new UsageResolver(services.usageQueries, services.keyQueries)],
     [WebhookResolver, new WebhookResolver(services.webhooks)],
+    [KeyEventStreams, new KeyEventStreams(services.eventHub)],
   ]);
   return {
     get(resolverClass: Function) {

@@ -22,6 +22,7 @@ import type { InvalidationBus } from "../db/invalidation-bus";
 import type { SharedRedis } from "../db/redis";
 import { Transactions } from "../db/transactions";
 import { DEFAULT_KEY_EVENT_SCAN, KeyEventScan, type KeyEventScanOptions } from "../events/key-event-scan";
+import { EventHub } from "../events/event-hub";
 import { EventOutbox } from "../events/outbox";
 import { IdentitiesService } from "../identities/identities.service";
 import { KeyIssuer } from "../keys/key-issuer";
@@ -65,6 +66,8 @@ export interface Services {
   identities: IdentitiesService;
   outbox: EventOutbox;
   webhooks: WebhooksService;
+  /** Live key events for subscriptions, from changes on any instance. */
+  eventHub: EventHub;
   deliveries: DeliveryWorker;
   keyEventScan: KeyEventScan;
   usageQueries: UsageService;
@@ -146,6 +149,7 @@ export function createServices(
     outbox,
     webhooks: new WebhooksService(dataSource, transactions, audit, outbox, outbound),
     deliveries,
+    eventHub: new EventHub(dataSource, bus, logger),
     keyEventScan: new KeyEventScan(transactions, outbox, logger, { ...DEFAULT_KEY_EVENT_SCAN, ...events.scan }, clock),
     usageQueries: new UsageService(dataSource),
     usageRetention: new UsageRetention(dataSource, logger, config.usageRetentionDays, clock),

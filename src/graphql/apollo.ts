@@ -9,6 +9,7 @@ import { type ManagementLimits, managementLimitsPlugin } from "./management-limi
 import { queryCostPlugin } from "./query-cost";
 import { MAX_TOKENS, queryLimits } from "./query-limits";
 import { refusalStatusPlugin } from "./refusal-status";
+import { subscriptionsOverSocketPlugin } from "./subscriptions-over-socket";
 import { keysmithSchema } from "./schema";
 
 export interface ApolloOptions {
@@ -38,7 +39,7 @@ export async function createApollo(options: ApolloOptions): Promise<ApolloServer
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: MAX_TOKENS },
     plugins: [landingPage, ...armor.plugins, errorLoggingPlugin(options.logger), deniedAuditPlugin(options.audit), refusalStatusPlugin(),
-      queryCostPlugin(),
+      subscriptionsOverSocketPlugin(), queryCostPlugin(),
       managementLimitsPlugin(options.management), ...(options.plugins ?? [])],
   });
   await apollo.start();

@@ -98,7 +98,7 @@ function fieldCost(field: FieldNode, parent: GraphQLCompositeType, costing: Cost
 
 /** The cost of an operation with its variables; exact, since it runs once they are known. */
 export function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[], variables: Record<string, unknown>): number {
-  const root = operation.operation === "mutation" ? schema.getMutationType() : schema.getQueryType();
+  const root = { query: schema.getQueryType(), mutation: schema.getMutationType(), subscription: schema.getSubscriptionType() }[operation.operation];
   if (!root) return 0;
   const costing: Costing = { schema, fragments: new Map(fragments.map((fragment) => [fragment.name.value, fragment])), variables };
   return costOf(operation.selectionSet, root, costing, new Set());

@@ -8,10 +8,12 @@ import { ApiKeyResolver } from "../keys/api-key.resolver";
 import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
 import { TenantResolver } from "../tenants/tenant.resolver";
 import { IdentityResolver } from "../identities/identity.resolver";
+import { KeyEvent } from "../events/key-event.types";
 import { UsageResolver } from "../usage/usage.resolver";
 import { WebhookResolver } from "../webhooks/webhook.resolver";
 import { authChecker } from "./auth-checker";
 import { refuseUnstorableInput } from "./input-guard";
+import { withSubscriptions } from "./subscriptions";
 import { validateInput } from "./input-validation";
 import { locateDomainErrors } from "./located-errors";
 import type { RequestContext } from "../principals/request-context";
@@ -31,6 +33,7 @@ export const RESOLVERS = [
 
 let built: Promise<GraphQLSchema> | undefined;
 
+
 /**
  * Every object type sets `simpleResolvers`: its fields are plain properties, getters or methods,
  * so graphql-js's default resolver serves them without type-graphql's per-field middleware wrapper
@@ -47,7 +50,8 @@ export function keysmithSchema(): Promise<GraphQLSchema> {
     globalMiddlewares: [locateDomainErrors, refuseUnstorableInput],
     container: ({ context }: { context: RequestContext }) => context.container,
     validateFn: validateInput,
-  });
+    orphanedTypes: [KeyEvent],
+  }).then(withSubscriptions);
   return built;
 }
 

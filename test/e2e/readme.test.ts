@@ -38,6 +38,8 @@ const SENT_BY: Record<string, Credential> = {
   Rotate: "admin",
   Revoke: "admin",
   Audit: "admin",
+  CreateWebhook: "admin",
+  Deliveries: "admin",
   Issuer: "root",
 };
 
@@ -49,6 +51,7 @@ const PLACEHOLDERS: Record<string, (results: Results) => string> = {
   "<identity id>": (results) => results.CreateCustomer.createIdentity.identity.id,
   "<the metered key>": (results) => results.CreateMeteredKey.createApiKey.secret,
   "<metered key id>": (results) => results.CreateMeteredKey.createApiKey.apiKey.id,
+  "<endpoint id>": (results) => results.CreateWebhook.createWebhookEndpoint.endpoint.id,
 };
 
 describe("README", () => {
@@ -119,6 +122,8 @@ describe("README", () => {
     }
     expect(results.Check.checkKey).toMatchObject({ code: "VALID", allowed: true, matchedScopes: ["messaging:SendMessage"] });
     expect(results.Revoke.revokeApiKey.apiKey.status).toBe("REVOKED");
+    expect(results.CreateWebhook.createWebhookEndpoint.secret).toMatch(/^whsec_/);
+    expect(results.Deliveries.webhookDeliveries.nodes).toEqual([]);
     expect(results.CheckMetered.checkKey).toMatchObject({
       code: "VALID",
       creditsRemaining: 999,
