@@ -26,7 +26,7 @@ export function UsageChart({ buckets, granularity, phrase, subject }: UsageChart
 
   return (
     <div className="ks-chart">
-      <Text size="sm" mb="sm" aria-live="polite" data-testid="usage-summary">
+      <Text size="sm" mb="sm" aria-live="polite">
         {summary}
       </Text>
       <div className="ks-chart-canvas" role="img" aria-label={`${subject} in ${phrase}, stacked by result code (UTC). ${summary}`}>
@@ -47,7 +47,7 @@ export function UsageChart({ buckets, granularity, phrase, subject }: UsageChart
         <summary>Show the numbers as a table</summary>
         {busy.length === 0 ? (
           <Text size="sm" c="dimmed" mt="xs">
-            {summary}
+            Nothing to list: no period of the range has checks.
           </Text>
         ) : (
           <Table.ScrollContainer minWidth={360} mt="xs">

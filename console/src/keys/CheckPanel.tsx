@@ -3,7 +3,7 @@ import { Alert, Badge, Button, Group, SegmentedControl, Stack, Text, TextInput }
 import { type FormEvent, useState } from "react";
 import { useScope } from "../app/session";
 import { ErrorAlert } from "../components/common";
-import { type CheckCode, CheckKeyDocument, type CheckKeyQuery, type CheckMode } from "../graphql/generated";
+import { type CheckCode, CheckKeyDocument, type CheckKeyQuery, type CheckMode, KeyDetailDocument } from "../graphql/generated";
 import { describeError } from "../lib/errors";
 import { parseScopeList } from "../lib/scopes";
 
@@ -151,6 +151,8 @@ export function CheckPanel() {
         fetchPolicy: "no-cache",
       });
       setResult(data ? { result: data.checkKey, required } : null);
+      // A check may have spent the key's credits: the key page shows what is left.
+      void client.refetchQueries({ include: [KeyDetailDocument] });
     } catch (failure) {
       setResult(null);
       setError(describeError(failure).message);
