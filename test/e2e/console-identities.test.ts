@@ -3,6 +3,7 @@
  * chromium through playwright-core) against a real Keysmith on the embedded database.
  */
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { type ConsoleBrowser, launchConsoleBrowser, seriousAccessibilityViolations } from "../support/console-browser";
@@ -10,6 +11,7 @@ import { createIdentity } from "../support/identity-operations";
 import { type TestApp, startTestApp } from "../support/test-app";
 
 const ROOT_DIR = path.resolve(__dirname, "../..");
+const SCREENSHOTS_DIR = process.env.SCREENSHOTS_DIR ? path.resolve(ROOT_DIR, process.env.SCREENSHOTS_DIR) : null;
 const CREATE_TENANT = `mutation ($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id } adminKey { secret } } }`;
 
 jest.setTimeout(180_000);
@@ -25,6 +27,11 @@ describe("web console: identities, limits, credits and usage", () => {
   const suffix = Date.now().toString(36);
   const accessibility: string[] = [];
 
+  const shot = async (name: string) => {
+    if (!SCREENSHOTS_DIR) return;
+    await page.evaluate("Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))");
+    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
+  };
   const scan = async (what: string) => accessibility.push(...(await seriousAccessibilityViolations(page, what)));
   const dialog = (name: string | RegExp): Locator => page.getByRole("dialog", { name });
   const nav = (name: string) => page.getByRole("navigation", { name: "Console" }).getByRole("link", { name, exact: true });
@@ -40,6 +47,7 @@ describe("web console: identities, limits, credits and usage", () => {
     page = browser.page;
     page.setDefaultTimeout(15_000);
     sut = await startTestApp();
+    if (SCREENSHOTS_DIR) fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
 
     const created = await sut.root.ok<any>(CREATE_TENANT, { input: { slug: `initech-${suffix}`, name: "Initech", keyPrefix: "init" } });
     adminKey = created.createTenant.adminKey.secret;
@@ -73,6 +81,7 @@ describe("web console: identities, limits, credits and usage", () => {
     await limit.getByLabel("Allowed").fill("100");
     await limit.getByLabel("Window").fill("1");
     await limit.getByLabel("Unit").selectOption("hours");
+    await shot("create-identity");
     await scan("create identity dialog");
     await create.getByRole("button", { name: "Create identity" }).click();
 
@@ -83,6 +92,7 @@ describe("web console: identities, limits, credits and usage", () => {
     await limits.getByRole("cell", { name: "1 hour" }).waitFor();
     await region("Keys").getByText("No keys yet").waitFor();
     await region("Audit trail").getByText("Identity created").waitFor();
+    await shot("identity");
     await scan("identity page");
 
     // The same external id again: the server's CONFLICT, in words.
@@ -125,6 +135,7 @@ describe("web console: identities, limits, credits and usage", () => {
     await create.getByLabel("Refill", { exact: true }).selectOption("MONTHLY");
     await create.getByLabel("Refill to").fill("100");
     await create.getByLabel("Day of month").fill("31");
+    await shot("create-key-limits-credits");
     await scan("create key dialog with limits and credits");
     await create.getByRole("button", { name: "Create", exact: true }).click();
 
@@ -176,6 +187,7 @@ describe("web console: identities, limits, credits and usage", () => {
     await table.getByRole("columnheader", { name: "RATE_LIMITED" }).waitFor();
     const row = table.getByRole("row").nth(1);
     expect(await row.getByRole("cell").allTextContents()).toEqual(["3", "2", "1"]);
+    await shot("key-usage");
     await scan("usage chart and table");
 
     await usage.getByText("30 days, by day").click();
@@ -184,6 +196,7 @@ describe("web console: identities, limits, credits and usage", () => {
     await nav("Keys").click();
     const tenantUsage = region("Checks of all keys");
     await tenantUsage.getByText(summary, { exact: true }).waitFor();
+    await shot("keys-usage");
     await scan("keys page with usage");
   });
 
@@ -191,6 +204,7 @@ describe("web console: identities, limits, credits and usage", () => {
     await page.getByRole("link", { name: "Globex backend" }).click();
     await page.getByRole("button", { name: "Edit" }).click();
     const edit = dialog("Edit Globex backend");
+    await edit.getByLabel("Identity", { exact: true }).and(page.locator('[value="cust-42 (Globex Corporation)"]')).waitFor();
     expect(await edit.getByLabel("Credits remaining").inputValue()).toBe("4");
     await edit.getByLabel("Add credits").fill("10");
     await edit.getByRole("group", { name: "Limit 1" }).getByLabel("Allowed").fill("5");
@@ -221,6 +235,7 @@ describe("web console: identities, limits, credits and usage", () => {
     await scan("delete identity dialog");
     await remove.getByRole("button", { name: "Delete identity" }).click();
     await remove.getByRole("alert").getByText(/still owns 1 key/).waitFor();
+    await shot("delete-identity-refused");
     await remove.getByRole("button", { name: "Cancel" }).click();
 
     await region("Keys").getByRole("link", { name: "Globex backend" }).click();
@@ -230,6 +245,8 @@ describe("web console: identities, limits, credits and usage", () => {
 
   it("deletes an identity without keys", async () => {
     await nav("Identities").click();
+    await page.getByRole("link", { name: "cust-7" }).waitFor();
+    await shot("identities");
     await page.getByRole("link", { name: "cust-7" }).click();
     await page.getByRole("heading", { name: "Soylent" }).waitFor();
     await page.getByRole("button", { name: "Delete" }).click();

@@ -31,6 +31,7 @@ export function LimitsEditor({ value, onChange, problem, description, field = "r
             <Group align="flex-start" gap="sm" wrap="wrap">
               <TextInput
                 label="Limit name"
+                description="e.g. requests, search"
                 className="ks-limit-name"
                 value={row.name}
                 onChange={(event) => change(index, { name: event.currentTarget.value })}

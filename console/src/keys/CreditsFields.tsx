@@ -32,6 +32,7 @@ export function CreditsFields({ value, onChange, problem, canAdd }: CreditsField
         <Group align="flex-start" gap="sm" mt="sm" wrap="wrap">
           <TextInput
             label="Credits remaining"
+            description="What checks may spend now"
             inputMode="numeric"
             w={170}
             value={value.remaining}
@@ -49,7 +50,7 @@ export function CreditsFields({ value, onChange, problem, canAdd }: CreditsField
               error={fieldError(problem, "credits.add")}
             />
           )}
-          <NativeSelect label="Refill" w={200} data={REFILLS} value={value.refill} onChange={(event) => update("refill", event.currentTarget.value as CreditsState["refill"])} />
+          <NativeSelect label="Refill" description="Resets what remains" w={200} data={REFILLS} value={value.refill} onChange={(event) => update("refill", event.currentTarget.value as CreditsState["refill"])} />
           {value.refill !== "none" && (
             <TextInput
               label="Refill to"
