@@ -1,5 +1,7 @@
 import { Suspense, lazy } from "react";
 import { Center, Loader } from "@mantine/core";
+import { IdentitiesPage } from "../identities/IdentitiesPage";
+import { IdentityPage } from "../identities/IdentityPage";
 import { AuditPage } from "../pages/AuditPage";
 import { KeyPage } from "../keys/KeyPage";
 import { KeysPage } from "../keys/KeysPage";
@@ -19,6 +21,9 @@ export function Routes() {
   if (path === "/" || path === "/keys") return <KeysPage />;
   const key = matchPath("/keys/:id", path);
   if (key) return <KeyPage id={key.id} />;
+  if (path === "/identities") return <IdentitiesPage />;
+  const identity = matchPath("/identities/:id", path);
+  if (identity) return <IdentityPage id={identity.id} />;
   if (path === "/audit") return <AuditPage />;
   if (path === "/scopes") return <ScopesPage />;
   if (path === "/subscriptions") return <SubscriptionsPage />;

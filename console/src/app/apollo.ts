@@ -10,8 +10,11 @@ export function createApolloClient(credential: string): ApolloClient {
     link: new HttpLink({ uri: GRAPHQL_PATH, headers: { authorization: `Bearer ${credential}` } }),
     cache: new InMemoryCache({
       typePolicies: {
-        // Lists are read page by page with their own arguments: no merging across cursors.
-        Query: { fields: { apiKeys: { keyArgs: false, merge: false }, auditEvents: { merge: false } } },
+        // Lists are read page by page with their own arguments: no merging across cursors. An identity's keys are cached apart from the keys list.
+        Query: { fields: { apiKeys: { keyArgs: ["tenantId", "filter", ["identityId"]], merge: false }, auditEvents: { merge: false }, identities: { merge: false }, keyUsage: { merge: false }, tenantUsage: { merge: false } } },
+        // A key's credits are a value, not an entity: a newer answer replaces the older.
+        ApiKey: { fields: { credits: { merge: false }, rateLimits: { merge: false } } },
+        Identity: { fields: { rateLimits: { merge: false } } },
       },
     }),
     defaultOptions: { watchQuery: { fetchPolicy: "cache-and-network" } },

@@ -75,6 +75,10 @@ export function AuditTable({ events, showTarget = true }: { events: readonly Aud
                     <Link to={`/keys/${event.targetId}`} className="ks-row-link">
                       Key …{event.targetId.slice(-8)}
                     </Link>
+                  ) : event.targetType === "Identity" && event.targetId && event.action !== "IDENTITY_DELETED" ? (
+                    <Link to={`/identities/${event.targetId}`} className="ks-row-link">
+                      Identity …{event.targetId.slice(-8)}
+                    </Link>
                   ) : (
                     <Text size="sm">
                       {event.targetType}

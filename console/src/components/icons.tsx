@@ -20,6 +20,7 @@ export const ScopesIcon = icon(["M12 3 3 8l9 5 9-5-9-5Z", "m3 13 9 5 9-5", "m3 1
 export const ExplorerIcon = icon(["m8 9-4 3 4 3", "m16 9 4 3-4 3", "m13.5 5-3 14"]);
 export const TenantsIcon = icon(["M3 21h18", "M5 21V7l7-4 7 4v14", "M9 9h.01M15 9h.01M9 13h.01M15 13h.01M10 21v-4h4v4"]);
 export const SubscriptionsIcon = icon(["M4 6h16v12H4z", "M4 10h16", "M8 15h3"]);
+export const IdentitiesIcon = icon(["M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8Z", "M2 21v-1a6 6 0 0 1 6-6h2a6 6 0 0 1 6 6v1", "M16 3.13a4 4 0 0 1 0 7.75", "M22 21v-1a6 6 0 0 0-4-5.65"]);
 export const PlusIcon = icon(["M12 5v14", "M5 12h14"]);
 export const SearchIcon = icon(["M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14Z", "m20 20-3.5-3.5"]);
 export const CopyIcon = icon(["M9 9h10v10H9z", "M5 15V5h10"]);

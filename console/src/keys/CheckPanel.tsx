@@ -3,7 +3,7 @@ import { Alert, Badge, Button, Group, SegmentedControl, Stack, Text, TextInput }
 import { type FormEvent, useState } from "react";
 import { useScope } from "../app/session";
 import { ErrorAlert } from "../components/common";
-import { type CheckCode, CheckKeyDocument, type CheckKeyQuery, type CheckMode } from "../graphql/generated";
+import { type CheckCode, CheckKeyDocument, type CheckKeyQuery, type CheckMode, KeyDetailDocument } from "../graphql/generated";
 import { describeError } from "../lib/errors";
 import { parseScopeList } from "../lib/scopes";
 
@@ -25,6 +25,17 @@ const EXPLANATIONS: Record<CheckCode, string> = {
 };
 
 type Result = CheckKeyQuery["checkKey"];
+
+/** "search, export:5" -> [{ name: "search", cost: 1 }, { name: "export", cost: 5 }]; null when malformed. */
+function parseLimitUses(text: string): Array<{ name: string; cost: number }> | null {
+  const uses: Array<{ name: string; cost: number }> = [];
+  for (const part of parseScopeList(text)) {
+    const match = /^([^:]+)(?::(\d+))?$/.exec(part);
+    if (!match) return null;
+    uses.push({ name: match[1], cost: match[2] === undefined ? 1 : Number(match[2]) });
+  }
+  return uses;
+}
 
 function Decision({ result, required }: { result: Result; required: string[] }) {
   const color = result.allowed ? "teal" : result.valid ? "yellow" : "red";
@@ -69,6 +80,27 @@ function Decision({ result, required }: { result: Result; required: string[] }) 
             </Group>
           </>
         )}
+        {result.identity && (
+          <Text size="sm">
+            Identity: <span className="ks-mono">{result.identity.externalId}</span>
+            {result.identity.name ? ` (${result.identity.name})` : ""}
+          </Text>
+        )}
+        {result.creditsRemaining !== null && result.creditsRemaining !== undefined && (
+          <Text size="sm">Credits remaining: {result.creditsRemaining.toLocaleString("en-GB")}</Text>
+        )}
+        {result.rateLimits.length > 0 && (
+          <Group gap={6}>
+            <Text size="sm" fw={500}>
+              Limits:
+            </Text>
+            {result.rateLimits.map((limit) => (
+              <Badge key={limit.name} color={limit.exceeded ? "red" : "gray"} variant="light" tt="none">
+                {limit.name}: {limit.remaining.toLocaleString("en-GB")} of {limit.limit.toLocaleString("en-GB")} left{limit.exceeded ? " (exceeded)" : ""}
+              </Badge>
+            ))}
+          </Group>
+        )}
         {result.grants.length > 0 && (
           <Text size="xs" c="dimmed">
             The key's grants: <span className="ks-mono">{result.grants.join(" ")}</span>
@@ -87,6 +119,8 @@ export function CheckPanel() {
   const [scopes, setScopes] = useState("");
   const [mode, setMode] = useState<CheckMode>("ALL");
   const [clientIp, setClientIp] = useState("");
+  const [cost, setCost] = useState("1");
+  const [limits, setLimits] = useState("");
   const [result, setResult] = useState<{ result: Result; required: string[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -98,16 +132,27 @@ export function CheckPanel() {
       setError("Paste the key to check.");
       return;
     }
+    if (!/^\d+$/.test(cost.trim())) {
+      setError("The cost is a whole number from 0.");
+      return;
+    }
+    const uses = parseLimitUses(limits);
+    if (!uses) {
+      setError("Name limits as name or name:cost, separated by spaces or commas.");
+      return;
+    }
     setBusy(true);
     const required = parseScopeList(scopes);
     try {
       // no-cache: the presented key is a secret and stays out of the cache.
       const { data } = await client.query({
         query: CheckKeyDocument,
-        variables: { input: { key: key.trim(), scopes: required, mode, clientIp: clientIp.trim() || undefined, tenantId } },
+        variables: { input: { key: key.trim(), scopes: required, mode, clientIp: clientIp.trim() || undefined, tenantId, cost: Number(cost), limits: uses } },
         fetchPolicy: "no-cache",
       });
       setResult(data ? { result: data.checkKey, required } : null);
+      // A check may have spent the key's credits: the key page shows what is left.
+      void client.refetchQueries({ include: [KeyDetailDocument] });
     } catch (failure) {
       setResult(null);
       setError(describeError(failure).message);
@@ -134,6 +179,16 @@ export function CheckPanel() {
         <Group grow align="flex-start" wrap="wrap">
           <TextInput label="Required scopes" description="Separated by spaces or commas, e.g. example:read" value={scopes} onChange={(event) => setScopes(event.currentTarget.value)} spellCheck={false} />
           <TextInput label="Client IP" description="Optional: the end user's address" value={clientIp} onChange={(event) => setClientIp(event.currentTarget.value)} spellCheck={false} />
+        </Group>
+        <Group grow align="flex-start" wrap="wrap">
+          <TextInput label="Cost" description="Credits the check spends, for keys with credits" inputMode="numeric" value={cost} onChange={(event) => setCost(event.currentTarget.value)} />
+          <TextInput
+            label="Named limits"
+            description="Also apply these, e.g. search or export:5 (name:cost)"
+            value={limits}
+            onChange={(event) => setLimits(event.currentTarget.value)}
+            spellCheck={false}
+          />
         </Group>
         <Group justify="space-between" wrap="wrap">
           <SegmentedControl

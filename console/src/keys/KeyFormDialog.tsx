@@ -3,6 +3,7 @@ import { Button, Checkbox, Group, Modal, NativeSelect, Radio, Stack, Text, TextI
 import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { useScope } from "../app/session";
 import { ErrorAlert, Loading } from "../components/common";
+import { LimitsEditor } from "../components/LimitsEditor";
 import {
   type CreateApiKeyInput,
   CreateKeyDocument,
@@ -12,9 +13,13 @@ import {
   type UpdateApiKeyInput,
   UpdateKeyDocument,
 } from "../graphql/generated";
+import { type CreditsState, createCreditsInput, creditErrors, creditsStateOf, updateCreditsInput } from "../lib/credits";
 import { type ApiProblem, describeError, fieldError, formError } from "../lib/errors";
 import { formatDate } from "../lib/format";
+import { type LimitRow, limitErrors, limitsOf, rowsOf, sameLimits } from "../lib/limits";
 import { type ScopeSelection, emptySelection, grantsOf, selectionOf } from "../lib/scopes";
+import { CreditsFields } from "./CreditsFields";
+import { IdentityPicker } from "./IdentityPicker";
 import { ScopePicker } from "./ScopePicker";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -36,9 +41,12 @@ interface FormState {
   network: Network;
   cidrs: string;
   metadata: string;
+  identityId: string | null;
+  limits: LimitRow[];
+  credits: CreditsState;
 }
 
-function initialState(key?: KeyDetailsFragment): FormState {
+function initialState(key?: KeyDetailsFragment, identityId?: string): FormState {
   const cidrs = key?.allowedCidrs ?? [];
   return {
     name: key?.name ?? "",
@@ -52,6 +60,9 @@ function initialState(key?: KeyDetailsFragment): FormState {
     network: cidrs.length === 0 ? "any" : cidrs.length === 1 && cidrs[0] === "LOCAL_ONLY" ? "local" : "cidrs",
     cidrs: cidrs.filter((cidr) => cidr !== "LOCAL_ONLY").join("\n"),
     metadata: key?.metadata ? JSON.stringify(key.metadata, null, 2) : "",
+    identityId: key ? key.identityId ?? null : identityId ?? null,
+    limits: rowsOf(key?.rateLimits),
+    credits: creditsStateOf(key?.credits),
   };
 }
 
@@ -74,7 +85,7 @@ function allowedCidrs(state: FormState): string[] {
   return [];
 }
 
-const SHOWN_FIELDS = ["name", "description", "externalId", "expiresAt", "expiresInDays", "scopes", "subscriptionIds", "allowedCidrs", "metadata"];
+const SHOWN_FIELDS = ["name", "description", "externalId", "identityId", "expiresAt", "expiresInDays", "scopes", "subscriptionIds", "allowedCidrs", "rateLimits", "credits", "metadata"];
 
 export interface KeyFormDialogProps {
   opened: boolean;
@@ -84,9 +95,11 @@ export interface KeyFormDialogProps {
   /** Edit mode: the key being edited. */
   editing?: KeyDetailsFragment;
   onSaved?: () => void;
+  /** Create mode: the identity the new key starts with. */
+  identityId?: string;
 }
 
-export function KeyFormDialog({ opened, onClose, onCreated, editing, onSaved }: KeyFormDialogProps) {
+export function KeyFormDialog({ opened, onClose, onCreated, editing, onSaved, identityId }: KeyFormDialogProps) {
   const { tenantId, isRoot, principal } = useScope();
   const client = useApolloClient();
   const options = useQuery(KeyFormOptionsDocument, { variables: { tenantId }, skip: !opened });
@@ -97,15 +110,15 @@ export function KeyFormDialog({ opened, onClose, onCreated, editing, onSaved }: 
     (subscription) => subscription.status === "ACTIVE" || editing?.subscriptionIds.includes(subscription.id),
   );
 
-  const [state, setState] = useState<FormState>(() => initialState(editing));
+  const [state, setState] = useState<FormState>(() => initialState(editing, identityId));
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     if (!opened) return;
-    setState(initialState(editing));
+    setState(initialState(editing, identityId));
     setProblem(null);
-  }, [opened, editing]);
+  }, [opened, editing, identityId]);
 
   // A key's grants become the picker's state once the catalog is known.
   useEffect(() => {
@@ -138,6 +151,10 @@ export function KeyFormDialog({ opened, onClose, onCreated, editing, onSaved }: 
       }
     }
     if (state.network === "cidrs" && allowedCidrs(state).length === 0) fields.allowedCidrs = "List at least one CIDR, such as 203.0.113.0/24.";
+    Object.assign(fields, limitErrors(state.limits), creditErrors(state.credits));
+    if (editing?.credits && state.credits.add.trim() && Number(state.credits.remaining) !== editing.credits.remaining) {
+      fields["credits.add"] = "Set the remaining credits or add to them, not both.";
+    }
     return Object.keys(fields).length ? { message: "Check the highlighted fields.", fields } : null;
   }
 
@@ -170,6 +187,11 @@ export function KeyFormDialog({ opened, onClose, onCreated, editing, onSaved }: 
         const cidrs = allowedCidrs(state);
         if (cidrs.join() !== editing.allowedCidrs.join()) input.allowedCidrs = cidrs;
         if (JSON.stringify(metadata) !== JSON.stringify(editing.metadata ?? null)) input.metadata = metadata;
+        if (state.identityId !== (editing.identityId ?? null)) input.identityId = state.identityId;
+        const limits = limitsOf(state.limits);
+        if (!sameLimits(limits, editing.rateLimits)) input.rateLimits = limits.length ? limits : null;
+        const credits = updateCreditsInput(state.credits, editing.credits);
+        if (credits !== undefined) input.credits = credits;
         await client.mutate({ mutation: UpdateKeyDocument, variables: { input } });
         onSaved?.();
       } else {
@@ -183,6 +205,9 @@ export function KeyFormDialog({ opened, onClose, onCreated, editing, onSaved }: 
           subscriptionIds: state.subscriptionIds,
           allowedCidrs: allowedCidrs(state),
           metadata: metadata ?? undefined,
+          identityId: state.identityId ?? undefined,
+          rateLimits: state.limits.length ? limitsOf(state.limits) : undefined,
+          credits: createCreditsInput(state.credits),
         };
         // no-cache: the payload holds the secret, which must never reach the Apollo cache.
         const result = await client.mutate({ mutation: CreateKeyDocument, variables: { input }, fetchPolicy: "no-cache" });
@@ -216,6 +241,7 @@ export function KeyFormDialog({ opened, onClose, onCreated, editing, onSaved }: 
               onChange={(event) => update("externalId", event.currentTarget.value)}
               error={fieldError(problem, "externalId")}
             />
+            <IdentityPicker value={state.identityId} onChange={(next) => update("identityId", next)} error={fieldError(problem, "identityId")} />
             <Group align="flex-start" grow wrap="wrap">
               <NativeSelect
                 label="Expiry"
@@ -281,6 +307,13 @@ export function KeyFormDialog({ opened, onClose, onCreated, editing, onSaved }: 
                 classNames={{ input: "ks-mono" }}
               />
             )}
+            <LimitsEditor
+              value={state.limits}
+              onChange={(rows) => update("limits", rows)}
+              problem={problem}
+              description="This key's own limits; a limit of the same name as one of its identity's replaces it for this key."
+            />
+            <CreditsFields value={state.credits} onChange={(credits) => update("credits", credits)} problem={problem} canAdd={!!editing?.credits} />
             <Textarea
               label="Metadata"
               description="A JSON object returned by checkKey, e.g. {&quot;plan&quot;: &quot;pro&quot;}. At most 4 kB."

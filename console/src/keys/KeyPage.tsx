@@ -4,11 +4,14 @@ import { useState } from "react";
 import { Link, navigate } from "../app/router";
 import { useScope } from "../app/session";
 import { AuditTable } from "../components/AuditTable";
+import { LimitsTable } from "../components/LimitsTable";
+import { UsagePanel } from "../components/UsagePanel";
 import { EmptyState, ErrorAlert, Loading, StatusBadge } from "../components/common";
 import { AlertIcon, ArrowLeftIcon } from "../components/icons";
 import {
   DisableKeyDocument,
   EnableKeyDocument,
+  IdentityDetailDocument,
   KeyAuditTrailDocument,
   KeyDetailDocument,
   type KeyDetailsFragment,
@@ -17,9 +20,11 @@ import {
   RegenerateKeyDocument,
   RevokeKeyDocument,
 } from "../graphql/generated";
+import { describeRefill } from "../lib/credits";
 import { describeError } from "../lib/errors";
 import { formatDateTime, formatRelative } from "../lib/format";
 import { CheckPanel } from "./CheckPanel";
+import { identityLabel } from "./IdentityPicker";
 import { KeyFormDialog } from "./KeyFormDialog";
 import { type NewSecret, ShowSecretDialog } from "./ShowSecretDialog";
 
@@ -69,8 +74,8 @@ function Details({ apiKey }: { apiKey: KeyDetailsFragment }) {
         <dd className={apiKey.allowedCidrs.length > 1 || !apiKey.allowedCidrs.includes("LOCAL_ONLY") ? "ks-mono" : undefined}>{network}</dd>
       </div>
       <div>
-        <dt>Rate limit</dt>
-        <dd>{apiKey.rateLimit ? `${apiKey.rateLimit.limit} checks per ${apiKey.rateLimit.windowSeconds} s` : "None"}</dd>
+        <dt>Identity</dt>
+        <dd>{apiKey.identityId ? <IdentityLink id={apiKey.identityId} /> : "None"}</dd>
       </div>
       {apiKey.revokedAt && (
         <div>
@@ -136,6 +141,46 @@ function Details({ apiKey }: { apiKey: KeyDetailsFragment }) {
         </div>
       )}
     </dl>
+  );
+}
+
+function IdentityLink({ id }: { id: string }) {
+  const { tenantId } = useScope();
+  const identity = useQuery(IdentityDetailDocument, { variables: { id, tenantId } });
+  return (
+    <Link to={`/identities/${id}`} className="ks-row-link">
+      {identity.data ? identityLabel(identity.data.identity) : "The key's identity"}
+    </Link>
+  );
+}
+
+/** What the key may spend: its credits and its own named limits. */
+function Metering({ apiKey }: { apiKey: KeyDetailsFragment }) {
+  return (
+    <Stack gap="md" p="md">
+      <dl className="ks-details">
+        <div>
+          <dt>Credits remaining</dt>
+          <dd>{apiKey.credits ? apiKey.credits.remaining.toLocaleString("en-GB") : "Not metered: checks spend nothing"}</dd>
+        </div>
+        {apiKey.credits && (
+          <div>
+            <dt>Refill</dt>
+            <dd>{describeRefill(apiKey.credits.refill)}</dd>
+          </div>
+        )}
+      </dl>
+      <LimitsTable
+        limits={apiKey.rateLimits}
+        caption={`Rate limits of ${apiKey.name}`}
+        empty={apiKey.identityId ? "No limits of its own: its identity's limits apply." : "No rate limits: checks are not limited."}
+      />
+      {apiKey.identityId && apiKey.rateLimits.length > 0 && (
+        <Text size="xs" c="dimmed">
+          Its identity's limits apply too; a limit here replaces the identity's limit of the same name.
+        </Text>
+      )}
+    </Stack>
   );
 }
 
@@ -243,6 +288,17 @@ export function KeyPage({ id }: { id: string }) {
             <Details apiKey={apiKey} />
           </div>
         </section>
+
+        <section className="ks-card" aria-labelledby="metering-title">
+          <div className="ks-section-title">
+            <Title order={2} size="h4" id="metering-title">
+              Limits and credits
+            </Title>
+          </div>
+          <Metering apiKey={apiKey} />
+        </section>
+
+        <UsagePanel keyId={id} title="Usage" subject={`Checks of ${apiKey.name}`} />
 
         <section className="ks-card" aria-labelledby="check-title">
           <div className="ks-section-title">

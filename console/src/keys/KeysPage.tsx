@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Link, navigate } from "../app/router";
 import { useScope } from "../app/session";
 import { EmptyState, ErrorAlert, Loading, PageHeader, StatusBadge } from "../components/common";
+import { UsagePanel } from "../components/UsagePanel";
 import { PlusIcon, SearchIcon, SortDownIcon, SortIcon, SortUpIcon } from "../components/icons";
 import {
   type ApiKeyOrderField,
@@ -206,6 +207,10 @@ export function KeysPage() {
             </Group>
           </nav>
         )}
+      </div>
+
+      <div style={{ marginTop: 20 }}>
+        <UsagePanel title="Checks of all keys" subject="Checks of every key of this tenant" />
       </div>
 
       <KeyFormDialog

@@ -20,6 +20,14 @@ const CODE_MESSAGES: Record<string, string> = {
   SERVICE_UNAVAILABLE: "The database is unreachable. Try again shortly.",
 };
 
+/** The server's messages are clauses ("the identity still owns 1 key"): shown as sentences. */
+function sentence(message: string): string {
+  const text = message.trim();
+  if (!text) return text;
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?)]$/.test(capital) ? capital : `${capital}.`;
+}
+
 /** `expiresAt: must be at least one hour ahead` -> `Must be at least one hour ahead`. */
 function withoutFieldPrefix(message: string, field: string): string {
   const text = message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
@@ -48,7 +56,7 @@ function fromFormatted(errors: readonly FormattedError[]): ApiProblem {
     } else if (typeof extensions.code === "string" && CODE_MESSAGES[extensions.code] && extensions.code !== "FORBIDDEN") {
       messages.push(CODE_MESSAGES[extensions.code]);
     } else {
-      messages.push(error.message);
+      messages.push(sentence(error.message));
     }
   }
   return { message: [...new Set(messages)].join(" "), code, fields };
