@@ -6,6 +6,7 @@ import { NamedRateLimits1765000000001 } from "./1765000000001-NamedRateLimits";
 import { Credits1765000000002 } from "./1765000000002-Credits";
 import { KeyVerifications1765000000003 } from "./1765000000003-KeyVerifications";
 import { Events1765000000004 } from "./1765000000004-Events";
+import { LeakedKeyAction1765000000005 } from "./1765000000005-LeakedKeyAction";
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Credits1765000000002,
   KeyVerifications1765000000003,
   Events1765000000004,
+  LeakedKeyAction1765000000005,
 ];

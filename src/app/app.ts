@@ -18,6 +18,7 @@ import { graphqlRoute } from "../http/graphql-route";
 import { createHttpServer } from "../http/http-server";
 import { attachLiveSocket } from "../http/live-socket";
 import { restCheckRoute } from "../http/rest-check";
+import { githubLeaksRoute } from "../http/github-leaks";
 import { clusterMetricsOf } from "../metrics/cluster-metrics";
 import { Metrics, type RenderedMetrics } from "../metrics/metrics";
 import type { RequestContext } from "../principals/request-context";
@@ -150,9 +151,11 @@ function buildHttpServer({ config, logger, services, apollo, container, renderMe
   const trustedProxies = config.trustedProxies.length > 0 ? new AddressSet(config.trustedProxies) : null;
   const graphql = graphqlRoute({ apollo, authenticator: services.authenticator, container, trustedProxies, cors });
   const check = restCheckRoute({ authenticator: services.authenticator, checks: services.checks, trustedProxies, cors });
+  const githubLeaks = githubLeaksRoute({ leaks: services.leaks, keys: config.githubScanningKeys, trustedProxies });
   return createHttpServer({
     graphql,
     check,
+    githubLeaks,
     serveConsole: createConsoleHandler({ root: defaultConsoleRoot() }),
     cors,
     logger,

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { LogLevel } from "../common/logger";
 import { parseCidr } from "../common/network";
+import { type ScanningKey, parseScanningKeys } from "../leaks/github-scanning";
 
 export type NodeEnv = "development" | "production" | "test";
 
@@ -20,6 +21,8 @@ export interface Config {
   outboundAllow: string[];
   /** CIDRs JWKS fetches may reach over http or https whatever their range (an on-premises identity provider). */
   jwksAllow: string[];
+  /** GITHUB_SCANNING_KEYS: GitHub's secret scanning public keys; POST /v1/leaks/github is off without them. */
+  githubScanningKeys: ScanningKey[];
   redisUrl?: string;
   /** Prefixes every Redis key, so deployments sharing one Redis never meet. */
   redisPrefix: string;
@@ -28,6 +31,8 @@ export interface Config {
   dbPoolSize: number;
   /** A statement running longer is cancelled (PostgreSQL; the embedded database ignores it). */
   dbStatementTimeoutMs: number;
+  /** How long to wait for a database connection before answering SERVICE_UNAVAILABLE. */
+  dbConnectTimeoutMs: number;
   /** Worker processes serving one port (node:cluster); above 1 needs DATABASE_URL and REDIS_URL. */
   webConcurrency: number;
   /** How long hourly check counts (keyUsage, tenantUsage) are kept. */
@@ -133,6 +138,16 @@ function redisPrefix(env: Env): string {
 }
 
 /** A secret of at least 32 characters (a random string: `openssl rand -base64 32` gives 44). */
+function scanningKeys(env: Env): ScanningKey[] {
+  const value = read(env, "GITHUB_SCANNING_KEYS");
+  if (value === undefined) return [];
+  try {
+    return parseScanningKeys(value);
+  } catch (error) {
+    throw new ConfigError("GITHUB_SCANNING_KEYS", (error as Error).message);
+  }
+}
+
 function secret(env: Env, name: string): string | undefined {
   const value = read(env, name);
   if (value !== undefined && value.length < 32) throw new ConfigError(name, "must be at least 32 characters");
@@ -180,11 +195,13 @@ export function loadConfig(env: Env = process.env): Config {
     trustedProxies: addressesOrCidrs(env, "TRUSTED_PROXIES"),
     outboundAllow: addressesOrCidrs(env, "OUTBOUND_ALLOW"),
     jwksAllow: addressesOrCidrs(env, "JWKS_ALLOW"),
+    githubScanningKeys: scanningKeys(env),
     redisUrl,
     redisPrefix: redisPrefix(env),
     secretKey: secret(env, "SECRET_KEY"),
     dbPoolSize: integer(env, "DB_POOL_SIZE", 10, 1, 100),
     dbStatementTimeoutMs: integer(env, "DB_STATEMENT_TIMEOUT_MS", 10_000, 100, 600_000),
+    dbConnectTimeoutMs: integer(env, "DB_CONNECT_TIMEOUT_MS", 5_000, 100, 600_000),
     webConcurrency: webConcurrencyOf(env, databaseUrl, redisUrl),
     usageRetentionDays: integer(env, "USAGE_RETENTION_DAYS", 90, 1, 3650),
   };

@@ -62,6 +62,7 @@ export async function openDatabase(config: Config, options: OpenDatabaseOptions 
     migrations: MIGRATIONS,
     queryLog: options.queryLog,
     statementTimeoutMs: config.dbStatementTimeoutMs,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
   });
   const close = async () => {
     await dataSource.destroy().catch(() => undefined);

@@ -8,6 +8,7 @@ import { CatalogResolver } from "../scopes/catalog.resolver";
 import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
 import { TenantResolver } from "../tenants/tenant.resolver";
 import { KeyEventStreams } from "../events/key-event-streams";
+import { LeakResolver } from "../leaks/leak.resolver";
 import { UsageResolver } from "../usage/usage.resolver";
 import { WebhookResolver } from "../webhooks/webhook.resolver";
 import type { Services } from "./services";
@@ -26,6 +27,7 @@ export function resolverContainer(services: Services): ContainerType {
     [UsageResolver, new UsageResolver(services.usageQueries, services.keyQueries)],
     [WebhookResolver, new WebhookResolver(services.webhooks)],
     [KeyEventStreams, new KeyEventStreams(services.eventHub)],
+    [LeakResolver, new LeakResolver(services.leaks)],
   ]);
   return {
     get(resolverClass: Function) {

@@ -26,6 +26,7 @@ import { EventHub } from "../events/event-hub";
 import { EventOutbox } from "../events/outbox";
 import { IdentitiesService } from "../identities/identities.service";
 import { KeyIssuer } from "../keys/key-issuer";
+import { LeakResponse } from "../leaks/leak-response";
 import { KeyQueries } from "../keys/key-queries.service";
 import { KeysService } from "../keys/keys.service";
 import { RootKeys } from "../keys/root-keys";
@@ -68,6 +69,7 @@ export interface Services {
   webhooks: WebhooksService;
   /** Live key events for subscriptions, from changes on any instance. */
   eventHub: EventHub;
+  leaks: LeakResponse;
   deliveries: DeliveryWorker;
   keyEventScan: KeyEventScan;
   usageQueries: UsageService;
@@ -137,13 +139,15 @@ export function createServices(
   const sender = new WebhookSender(outboundAgents(outbound), events.sendTimeoutMs);
   const deliveries = new DeliveryWorker(dataSource, sender, logger, { ...DEFAULT_DELIVERY_WORKER, ...events.worker }, clock);
   outbox.onRecorded(() => deliveries.wake());
+  const keys = new KeysService(transactions, issuer, catalog, audit, policies, outbox);
   return {
     bus,
     audit,
     catalog,
     tenants: new TenantService(dataSource, transactions, issuer, audit, jwksAllowed !== null),
     subscriptions: new SubscriptionService(dataSource, transactions, catalog, audit),
-    keys: new KeysService(transactions, issuer, catalog, audit, policies, outbox),
+    keys,
+    leaks: new LeakResponse(verifier, keys, senders),
     keyQueries: new KeyQueries(dataSource, policies, bus),
     identities: new IdentitiesService(dataSource, transactions, audit),
     outbox,

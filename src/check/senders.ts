@@ -20,6 +20,18 @@ export class Senders {
     };
   }
 
+  /** A secret scanning service reporting tokens it found (GitHub), sharing one budget for its failures. */
+  scanner(name: string): Sender {
+    const id = `scanner:${name}`;
+    return {
+      shareClass: id,
+      id,
+      failures: this.limits.failedChecks(id, undefined),
+      compares: this.limits.failedCompares(id),
+      refusal: "Too many reported tokens that are not Keysmith keys; try again later",
+    };
+  }
+
   /** A credential presented to Keysmith's own API, before any principal is known. */
   credential(address: string): Sender {
     const source = sourceOf(address);

@@ -11,6 +11,8 @@ export interface DatabaseOptions {
   queryLog?: TypeOrmLogger;
   /** Cancels a statement running longer (default DATABASE_TIMEOUTS.statementMs). */
   statementTimeoutMs?: number;
+  /** Gives up waiting for a connection after this long (default DATABASE_TIMEOUTS.connectMs). */
+  connectTimeoutMs?: number;
 }
 
 /** Bounds that keep a stuck query or an abandoned transaction from holding the pool. */
@@ -34,7 +36,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     applicationName: "keysmith",
     extra: {
       max: options.poolSize,
-      connectionTimeoutMillis: DATABASE_TIMEOUTS.connectMs,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? DATABASE_TIMEOUTS.connectMs,
       statement_timeout: options.statementTimeoutMs ?? DATABASE_TIMEOUTS.statementMs,
       idle_in_transaction_session_timeout: DATABASE_TIMEOUTS.idleInTransactionMs,
     },

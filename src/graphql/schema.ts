@@ -9,6 +9,7 @@ import { SubscriptionResolver } from "../subscriptions/subscription.resolver";
 import { TenantResolver } from "../tenants/tenant.resolver";
 import { IdentityResolver } from "../identities/identity.resolver";
 import { KeyEvent } from "../events/key-event.types";
+import { LeakResolver } from "../leaks/leak.resolver";
 import { UsageResolver } from "../usage/usage.resolver";
 import { WebhookResolver } from "../webhooks/webhook.resolver";
 import { authChecker } from "./auth-checker";
@@ -29,6 +30,7 @@ export const RESOLVERS = [
   CatalogResolver,
   UsageResolver,
   WebhookResolver,
+  LeakResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -10,12 +10,14 @@ import type { graphqlRoute } from "./graphql-route";
 import { openApiDocument } from "./openapi";
 import { sendGraphqlError, sendJson, sendRestError } from "./responses";
 import type { restCheckRoute } from "./rest-check";
+import type { githubLeaksRoute } from "./github-leaks";
 
 const OPENAPI = openApiDocument();
 
 export interface HttpServerDependencies {
   graphql: ReturnType<typeof graphqlRoute>;
   check: ReturnType<typeof restCheckRoute>;
+  githubLeaks: ReturnType<typeof githubLeaksRoute>;
   /** The web console's files under /console; false when the path is not the console's. */
   serveConsole: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<boolean>;
   cors: Cors;
@@ -62,6 +64,8 @@ export function createHttpServer(deps: HttpServerDependencies): http.Server {
       case "/v1/keys.check":
         if (request.method === "OPTIONS") return deps.cors.preflight(request, response);
         return deps.check(request, response, requestId);
+      case "/v1/leaks/github":
+        return deps.githubLeaks(request, response, requestId);
       case "/v1/openapi.json":
         return sendJson(response, 200, OPENAPI, { "cache-control": "public, max-age=300" });
     }

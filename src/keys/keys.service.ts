@@ -22,6 +22,7 @@ import { ApiKey } from "./api-key.entity";
 import type { CreateApiKeyInput, KeyRateLimitInput, UpdateApiKeyInput } from "./api-key.inputs";
 import type { CreditsInput, UpdateCreditsInput } from "./key-credits.types";
 import { EventType } from "../core/event-type";
+import { LeakedKeyAction } from "../core/leaked-key-action";
 import { keyEventKey } from "../events/key-event-data";
 import type { EventOutbox } from "../events/outbox";
 import { type KeyIssuer, replaceBindings, replaceGrants } from "./key-issuer";
@@ -61,13 +62,29 @@ function revocationTold(tx: Transaction, tenantId: string, key: ApiKey): Promise
 const ESCALATION = "you may grant only the keys and platform scopes you hold";
 
 /** The event each audited change of a key sends. */
-type KeyChange = AuditAction.KEY_UPDATED | AuditAction.KEY_ENABLED | AuditAction.KEY_DISABLED | AuditAction.KEY_REVOKED | AuditAction.KEY_REGENERATED;
+type KeyChange =
+  | AuditAction.KEY_UPDATED
+  | AuditAction.KEY_ENABLED
+  | AuditAction.KEY_DISABLED
+  | AuditAction.KEY_REVOKED
+  | AuditAction.KEY_REGENERATED
+  | AuditAction.KEY_LEAKED;
+
+interface ChangeOptions {
+  /** Audited beside the changed fields. */
+  extraChanges?: AuditedEdit<ApiKey>["extraChanges"];
+  /** Sent in the event beside the key. */
+  eventData?: () => Record<string, unknown>;
+  /** A leak response may act on a key stronger than its reporter: whoever holds the secret could do worse. */
+  evenIfStronger?: boolean;
+}
 const KEY_EVENTS: Record<KeyChange, EventType> = {
   [AuditAction.KEY_UPDATED]: EventType.KEY_UPDATED,
   [AuditAction.KEY_ENABLED]: EventType.KEY_ENABLED,
   [AuditAction.KEY_DISABLED]: EventType.KEY_DISABLED,
   [AuditAction.KEY_REVOKED]: EventType.KEY_REVOKED,
   [AuditAction.KEY_REGENERATED]: EventType.KEY_REGENERATED,
+  [AuditAction.KEY_LEAKED]: EventType.KEY_LEAKED,
 };
 
 /** The key lifecycle: create, edit, enable, disable, revoke, regenerate (reads are in KeyQueries). */
@@ -238,10 +255,42 @@ export class KeysService {
         old.revokedReason = "regenerated";
         if (grace === 0) await revocationTold(tx, tenantId, old);
       },
-      { gracePeriodSeconds: { before: null, after: grace } },
-      () => ({ successor: keyEventKey(successor!), gracePeriodSeconds: grace }),
+      {
+        extraChanges: { gracePeriodSeconds: { before: null, after: grace } },
+        eventData: () => ({ successor: keyEventKey(successor!), gracePeriodSeconds: grace }),
+      },
     );
     return { apiKey: successor!, secret: prepared.generated.key };
+  }
+
+  /**
+   * A leak reported of this key (its full secret verified): the tenant's leakedKeyAction is
+   * applied, audited as KEY_LEAKED and sent as a KEY_LEAKED event. A key already revoked stays as it is.
+   */
+  async respondToLeak(tenantId: string, caller: Caller, id: string, leak: { source: string; url: string | null }): Promise<{ apiKey: ApiKey; action: LeakedKeyAction }> {
+    const { leakedKeyAction: action } = await this.policies.get(tenantId);
+    const now = Date.now();
+    const apiKey = await this.change(
+      tenantId,
+      caller,
+      id,
+      AuditAction.KEY_LEAKED,
+      async (key, tx) => {
+        if (deriveStatus(key, now) === ApiKeyStatus.REVOKED) return;
+        if (action === LeakedKeyAction.REVOKE) {
+          key.revokedAt = new Date(now);
+          key.revokedReason = `leaked (${leak.source})`;
+          await revocationTold(tx, tenantId, key);
+        }
+        if (action === LeakedKeyAction.DISABLE) key.enabled = false;
+      },
+      {
+        extraChanges: { leak: { before: null, after: { source: leak.source, url: leak.url, action } } },
+        eventData: () => ({ source: leak.source, url: leak.url, action }),
+        evenIfStronger: true,
+      },
+    );
+    return { apiKey, action };
   }
 
   /**
@@ -254,9 +303,9 @@ export class KeysService {
     id: string,
     action: KeyChange,
     edit: AuditedEdit<ApiKey>["edit"],
-    extraChanges?: AuditedEdit<ApiKey>["extraChanges"],
-    eventData: () => Record<string, unknown> = () => ({}),
+    options: ChangeOptions = {},
   ): Promise<ApiKey> {
+    const { extraChanges, eventData = () => ({}), evenIfStronger = false } = options;
     const keyId = requireUuid(id, "id");
     // Read before the transaction: the embedded database runs one at a time, on one connection.
     const catalog = await this.catalog.view(tenantId);
@@ -268,7 +317,7 @@ export class KeysService {
         fields: AUDITED_FIELDS,
         lock: (manager) => lockKey(manager, tenantId, keyId),
         edit: (row, transaction) => {
-          assertNotStronger(catalog, row, caller);
+          if (!evenIfStronger) assertNotStronger(catalog, row, caller);
           return edit(row, transaction);
         },
         save: saveKey,

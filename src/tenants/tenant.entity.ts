@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
+import { LeakedKeyAction } from "../core/leaked-key-action";
 import { TenantStatus } from "../core/tenancy";
 
 registerEnumType(TenantStatus, { name: "TenantStatus" });
@@ -10,6 +11,16 @@ export enum JwtAlgorithm {
   EdDSA = "EdDSA",
 }
 registerEnumType(JwtAlgorithm, { name: "JwtAlgorithm" });
+
+registerEnumType(LeakedKeyAction, {
+  name: "LeakedKeyAction",
+  description: "What is done to a key reported leaked (by GitHub secret scanning or reportLeakedKey).",
+  valuesConfig: {
+    REVOKE: { description: "Revoke it at once (the default)." },
+    DISABLE: { description: "Disable it; someone may enable it again." },
+    NOTIFY: { description: "Change nothing: audit the leak and send KEY_LEAKED for a person to act on." },
+  },
+});
 
 @ObjectType({ simpleResolvers: true, description: "Rules every key of the tenant must follow." })
 export class TenantPolicy {
@@ -105,6 +116,10 @@ export class Tenant {
 
   @Column("int", { name: "jwt_max_token_lifetime_seconds", default: 86_400 })
   jwtMaxTokenLifetimeSeconds!: number;
+
+  @Field(() => LeakedKeyAction, { description: "What is done to a key of the tenant reported leaked." })
+  @Column("text", { name: "leaked_key_action", default: LeakedKeyAction.REVOKE })
+  leakedKeyAction!: LeakedKeyAction;
 
   @Field()
   @Column("timestamptz", { name: "created_at" })

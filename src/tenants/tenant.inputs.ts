@@ -1,3 +1,4 @@
+import { LeakedKeyAction } from "../core/leaked-key-action";
 import { IsIn, IsInt, IsOptional, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateNested } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { NotBlank } from "../common/validation";
@@ -124,6 +125,17 @@ export class UpdateTenantInput {
   @IsOptional()
   @ValidateNested()
   jwtIssuer?: JwtIssuerInput | null;
+
+  @Field(() => LeakedKeyAction, { nullable: true })
+  @IsOptional()
+  leakedKeyAction?: LeakedKeyAction;
+}
+
+@InputType({ description: "The tenant's own settings, changed by a principal holding every keys scope. Absent fields stay unchanged." })
+export class UpdateTenantSettingsInput {
+  @Field(() => LeakedKeyAction, { nullable: true, description: "What is done to a key of the tenant reported leaked." })
+  @IsOptional()
+  leakedKeyAction?: LeakedKeyAction;
 }
 
 @InputType()

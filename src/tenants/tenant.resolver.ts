@@ -1,9 +1,21 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { type RequestContext, callerOf } from "../principals/request-context";
-import { PLATFORM_MANAGE } from "../core/reserved-scopes";
+import { KeysScope, PLATFORM_MANAGE } from "../core/reserved-scopes";
+import { actingTenantId } from "../principals/tenant-access";
 import { Tenant } from "./tenant.entity";
-import { CreateTenantInput, ResumeTenantInput, SuspendTenantInput, UpdateTenantInput } from "./tenant.inputs";
-import { CreateTenantPayload, ResumeTenantPayload, SuspendTenantPayload, TenantConnection, UpdateTenantPayload } from "./tenant.types";
+import { CreateTenantInput, ResumeTenantInput, SuspendTenantInput, UpdateTenantInput, UpdateTenantSettingsInput } from "./tenant.inputs";
+import {
+  CreateTenantPayload,
+  ResumeTenantPayload,
+  SuspendTenantPayload,
+  TenantConnection,
+  TenantSettings,
+  UpdateTenantPayload,
+  UpdateTenantSettingsPayload,
+} from "./tenant.types";
+
+/** Holding every keys scope (keys:*) is what a tenant needs to change its own settings. */
+const EVERY_KEYS_SCOPE = Object.values(KeysScope);
 import type { TenantService } from "./tenant.service";
 
 @Resolver(() => Tenant)
@@ -35,6 +47,21 @@ export class TenantResolver {
   @Mutation(() => UpdateTenantPayload, { description: "Renames a tenant or changes its key prefix, policy or JWT issuer (root)." })
   async updateTenant(@Arg("input") input: UpdateTenantInput, @Ctx() context: RequestContext): Promise<UpdateTenantPayload> {
     return { tenant: await this.tenantService.update(callerOf(context), input) };
+  }
+
+  @Authorized(KeysScope.LIST)
+  @Query(() => TenantSettings, { description: "The caller's tenant's own settings." })
+  async tenantSettings(@Ctx() context: RequestContext): Promise<TenantSettings> {
+    const tenant = await this.tenantService.get(actingTenantId(callerOf(context).principal));
+    return { leakedKeyAction: tenant.leakedKeyAction };
+  }
+
+  @Authorized(...EVERY_KEYS_SCOPE)
+  @Mutation(() => UpdateTenantSettingsPayload, { description: "Changes the caller's tenant's own settings (needs every keys scope; root sets any tenant's with updateTenant)." })
+  async updateTenantSettings(@Arg("input") input: UpdateTenantSettingsInput, @Ctx() context: RequestContext): Promise<UpdateTenantSettingsPayload> {
+    const caller = callerOf(context);
+    const tenant = await this.tenantService.updateSettings(caller, actingTenantId(caller.principal), input);
+    return { settings: { leakedKeyAction: tenant.leakedKeyAction } };
   }
 
   @Authorized(PLATFORM_MANAGE)

@@ -16,7 +16,7 @@ import { type KeyIssuer, administrativeKey } from "../keys/key-issuer";
 import { TENANT_ADMIN_SCOPES } from "../core/reserved-scopes";
 import { PLATFORM_TENANT_ID, PLATFORM_TENANT_SLUG, TenantStatus } from "../core/tenancy";
 import { Tenant } from "./tenant.entity";
-import type { CreateTenantInput, JwtIssuerInput, TenantPolicyInput, UpdateTenantInput } from "./tenant.inputs";
+import type { CreateTenantInput, JwtIssuerInput, TenantPolicyInput, UpdateTenantInput, UpdateTenantSettingsInput } from "./tenant.inputs";
 
 export const TENANT_DEFAULT_POLICY = { maxTtlDays: 365, requireExpiry: false, expiringSoonDays: 30, wildcardMaxTtlDays: 7 };
 
@@ -35,6 +35,7 @@ const AUDITED_FIELDS = [
   "jwtAlgorithms",
   "jwtScopeClaim",
   "jwtMaxTokenLifetimeSeconds",
+  "leakedKeyAction",
 ] as const;
 
 function applyPolicy(tenant: Tenant, policy: TenantPolicyInput | undefined): void {
@@ -174,6 +175,14 @@ export class TenantService {
       if (isPresent(input.keyPrefix) && input.keyPrefix !== null) tenant.keyPrefix = input.keyPrefix;
       applyPolicy(tenant, input.policy ?? undefined);
       if (isPresent(input.jwtIssuer)) applyJwtIssuer(tenant, input.jwtIssuer, this.plainHttpJwks);
+      if (input.leakedKeyAction) tenant.leakedKeyAction = input.leakedKeyAction;
+    });
+  }
+
+  /** The settings a tenant changes itself (its principal holds every keys scope). */
+  async updateSettings(caller: Caller, tenantId: string, input: UpdateTenantSettingsInput): Promise<Tenant> {
+    return this.change(caller, tenantId, AuditAction.TENANT_UPDATED, (tenant) => {
+      if (input.leakedKeyAction) tenant.leakedKeyAction = input.leakedKeyAction;
     });
   }
 

@@ -18,7 +18,8 @@ export interface TestApp {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ NODE_ENV: "test", BCRYPT_COST: "4", PORT: "0", LOG_LEVEL: "debug" }), ...overrides };
+  // Both embedded test databases live in jest's parent process: on a busy machine a connection can take seconds.
+  return { ...loadConfig({ NODE_ENV: "test", BCRYPT_COST: "4", PORT: "0", LOG_LEVEL: "debug", DB_CONNECT_TIMEOUT_MS: "30000" }), ...overrides };
 }
 
 /** A real Keysmith on a free port, on the test database, with its logs kept in memory. */

@@ -9,7 +9,7 @@ import ts from "typescript";
 const LAYERS: ReadonlyArray<{ name: string; folders: readonly string[] }> = [
   { name: "entry", folders: ["(entry)", "app"] },
   { name: "edges", folders: ["http", "graphql", "metrics"] },
-  { name: "features", folders: ["auth", "check", "tenants", "keys", "identities", "limits", "usage", "webhooks", "events", "subscriptions", "scopes", "audit"] },
+  { name: "features", folders: ["auth", "check", "tenants", "keys", "identities", "limits", "usage", "webhooks", "events", "leaks", "subscriptions", "scopes", "audit"] },
   { name: "principals", folders: ["principals"] },
   { name: "core", folders: ["core"] },
   { name: "infrastructure", folders: ["db", "migrations", "common"] },

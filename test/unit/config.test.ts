@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { ConfigError, loadConfig } from "../../src/app/config";
 
@@ -11,6 +12,8 @@ function configErrorFor(env: Record<string, string>): ConfigError {
   }
   throw new Error(`loadConfig accepted ${Object.keys(env).join(", ")}`);
 }
+
+const SCANNING_PUBLIC_KEY = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({ type: "spki", format: "pem" }) as string;
 
 describe("loadConfig", () => {
   it("uses the documented defaults for an empty environment", () => {
@@ -32,6 +35,8 @@ describe("loadConfig", () => {
       secretKey: undefined,
       dbPoolSize: 10,
       dbStatementTimeoutMs: 10_000,
+      dbConnectTimeoutMs: 5_000,
+      githubScanningKeys: [],
       webConcurrency: 1,
       usageRetentionDays: 90,
     });
@@ -60,6 +65,8 @@ describe("loadConfig", () => {
       SECRET_KEY: "k".repeat(32),
       DB_POOL_SIZE: "25",
       DB_STATEMENT_TIMEOUT_MS: "5000",
+      DB_CONNECT_TIMEOUT_MS: "8000",
+      GITHUB_SCANNING_KEYS: JSON.stringify({ public_keys: [{ key_identifier: "github-1", key: SCANNING_PUBLIC_KEY, is_current: true }] }),
       WEB_CONCURRENCY: "4",
       USAGE_RETENTION_DAYS: "30",
     });
@@ -81,6 +88,8 @@ describe("loadConfig", () => {
       secretKey: "k".repeat(32),
       dbPoolSize: 25,
       dbStatementTimeoutMs: 5000,
+      dbConnectTimeoutMs: 8000,
+      githubScanningKeys: [{ id: "github-1", key: expect.objectContaining({ asymmetricKeyType: "ec" }) }],
       webConcurrency: 4,
       usageRetentionDays: 30,
     });
@@ -104,6 +113,17 @@ describe("loadConfig", () => {
       ["0", false],
     ])("can be set explicitly in production (%p -> %p)", (value, introspection) => {
       expect(loadConfig({ NODE_ENV: "production", INTROSPECTION: value }).introspection).toBe(introspection);
+    });
+  });
+
+  describe("GITHUB_SCANNING_KEYS", () => {
+    it.each([
+      ["not JSON", "{"],
+      ["no keys", JSON.stringify({ public_keys: [] })],
+      ["a key without its identifier", JSON.stringify([{ key: SCANNING_PUBLIC_KEY }])],
+      ["a key that is not PEM", JSON.stringify([{ key_identifier: "k", key: "not a key" }])],
+    ])("refuses %s", (_case, value) => {
+      expect(configErrorFor({ GITHUB_SCANNING_KEYS: value }).variable).toBe("GITHUB_SCANNING_KEYS");
     });
   });
 

@@ -269,6 +269,15 @@ export type KeyRateLimitInput = {
   windowSeconds: number;
 };
 
+/** What is done to a key reported leaked (by GitHub secret scanning or reportLeakedKey). */
+export type LeakedKeyAction =
+  /** Disable it; someone may enable it again. */
+  | 'DISABLE'
+  /** Change nothing: audit the leak and send KEY_LEAKED for a person to act on. */
+  | 'NOTIFY'
+  /** Revoke it at once (the default). */
+  | 'REVOKE';
+
 /** A named limit of the key or its identity, applied at this cost. */
 export type LimitUseInput = {
   cost?: number;
@@ -416,6 +425,7 @@ export type UpdateTenantInput = {
   jwtIssuer?: JwtIssuerInput | null | undefined;
   /** New keys get it; existing keys keep theirs. */
   keyPrefix?: string | null | undefined;
+  leakedKeyAction?: LeakedKeyAction | null | undefined;
   name?: string | null | undefined;
   policy?: TenantPolicyInput | null | undefined;
 };
