@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -40,6 +40,8 @@ const SENT_BY: Record<string, Credential> = {
   Audit: "admin",
   CreateWebhook: "admin",
   Deliveries: "admin",
+  ReportLeak: "admin",
+  LeakSettings: "admin",
   Issuer: "root",
 };
 
@@ -88,6 +90,41 @@ describe("README", () => {
     expect(curl("/graphql", { KEYSMITH_ROOT_KEY: rootKey })).toEqual({ data: { me: expect.objectContaining({ kind: "ROOT" }) } });
   });
 
+  it("runs its live updates example as pasted: it prints the events of keys made meanwhile", async () => {
+    const [example] = blocks("js").filter((block) => block.includes("keyEvents"));
+    const admin = graphqlClient(`${server.url}/graphql`, rootKey);
+    const { createTenant } = await admin.ok(`mutation { createTenant(input: { name: "Live", slug: "live-readme" }) { adminKey { secret } } }`);
+    const adminKey = createTenant.adminKey.secret;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", example.replaceAll("ws://127.0.0.1:4000", server.url.replace("http", "ws"))], {
+      cwd: path.resolve(__dirname, "../.."),
+      env: { PATH: process.env.PATH, KEYSMITH_ADMIN_KEY: adminKey },
+    });
+    try {
+      let printed = "";
+      const made = new Promise<void>((resolve) => {
+        child.stdout.on("data", (chunk) => {
+          printed += String(chunk);
+          if (printed.includes("KEY_CREATED")) resolve();
+        });
+      });
+      // Keys are made until the example has subscribed and prints one: no guessing how long that takes.
+      const tenantAdmin = graphqlClient(`${server.url}/graphql`, adminKey);
+      let stop = false;
+      const making = (async () => {
+        while (!stop) {
+          await tenantAdmin.ok(`mutation { createApiKey(input: { name: "watched" }) { apiKey { id } } }`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      await made;
+      stop = true;
+      await making;
+      expect(printed).toMatch(/type: 'KEY_CREATED'/);
+    } finally {
+      child.kill();
+    }
+  });
+
   it("runs every GraphQL block, in order, each one operation answered without errors", async () => {
     const graphql = blocks("graphql");
     expect(graphql.length).toBe(Object.keys(SENT_BY).length);
@@ -124,6 +161,7 @@ describe("README", () => {
     expect(results.Revoke.revokeApiKey.apiKey.status).toBe("REVOKED");
     expect(results.CreateWebhook.createWebhookEndpoint.secret).toMatch(/^whsec_/);
     expect(results.Deliveries.webhookDeliveries.nodes).toEqual([]);
+    expect(results.ReportLeak.reportLeakedKey).toEqual({ action: "REVOKE", apiKey: { status: "REVOKED", revokedReason: "leaked (a public gist)" } });
     expect(results.CheckMetered.checkKey).toMatchObject({
       code: "VALID",
       creditsRemaining: 999,
