@@ -101,6 +101,21 @@ describe("the SDK against a real Keysmith", () => {
       expect((await backend.check({ key: next.secret })).code).toBe("VALID");
     });
 
+    it("manage webhook endpoints and report a leaked key", async () => {
+      const created = await admin.createWebhookEndpoint({ input: { url: "https://hooks.example.com/keysmith", events: ["KEY_LEAKED"] } });
+      expect(created.secret).toMatch(/^whsec_/);
+      expect((await admin.webhookEndpoints()).nodes.map((endpoint) => endpoint.id)).toEqual([created.endpoint.id]);
+      const rotated = await admin.rotateWebhookSecret({ input: { id: created.endpoint.id } });
+      expect(rotated.secret).not.toBe(created.secret);
+      expect((await admin.tenantSettings()).leakedKeyAction).toBe("REVOKE");
+      const key = await admin.createApiKey({ input: { name: "Pasted in a gist" } });
+      const report = await admin.reportLeakedKey({ input: { key: key.secret, source: "a gist" } });
+      expect(report).toMatchObject({ action: "REVOKE", apiKey: { id: key.apiKey.id, status: "REVOKED" } });
+      const [delivery] = (await admin.webhookDeliveries({ endpointId: created.endpoint.id })).nodes;
+      expect(delivery).toMatchObject({ eventType: "KEY_LEAKED", status: "PENDING" });
+      expect(await admin.deleteWebhookEndpoint({ input: { id: created.endpoint.id } })).toEqual({ deletedId: created.endpoint.id });
+    });
+
     it("take no variables when none are required", async () => {
       expect(await admin.me()).toMatchObject({ kind: "TENANT", scopes: ["keys:*"] });
       expect((await admin.apiKeyStats()).total).toBeGreaterThan(0);

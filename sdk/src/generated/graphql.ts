@@ -201,6 +201,16 @@ export type CreateTenantInput = {
   slug: string;
 };
 
+export type CreateWebhookEndpointInput = {
+  description?: string | null | undefined;
+  /** The event types to deliver (at least one). */
+  events: Array<EventType>;
+  /** Root only: the tenant whose events to deliver. */
+  tenantId?: string | number | null | undefined;
+  /** https (http only to addresses in OUTBOUND_ALLOW); no credentials in the URL. */
+  url: string;
+};
+
 export type CreditRefillInput = {
   amount: number;
   /** MONTHLY only, 1-31 (default 1). */
@@ -229,6 +239,12 @@ export type DeleteIdentityInput = {
   tenantId?: string | number | null | undefined;
 };
 
+export type DeliveryStatus =
+  | 'DELIVERED'
+  /** Every attempt of the 24-hour retry schedule failed. */
+  | 'FAILED'
+  | 'PENDING';
+
 export type DisableApiKeyInput = {
   id: string | number;
   tenantId?: string | number | null | undefined;
@@ -238,6 +254,23 @@ export type EnableApiKeyInput = {
   id: string | number;
   tenantId?: string | number | null | undefined;
 };
+
+export type EventType =
+  /** A check spent the key's last credit. */
+  | 'CREDITS_EXHAUSTED'
+  | 'KEY_CREATED'
+  | 'KEY_DISABLED'
+  | 'KEY_ENABLED'
+  | 'KEY_EXPIRED'
+  /** Once per expiry, the tenant's expiringSoonDays before it. */
+  | 'KEY_EXPIRING_SOON'
+  | 'KEY_LEAKED'
+  | 'KEY_REGENERATED'
+  /** At revocation, or when a scheduled revocation (a regeneration's grace period) takes effect. */
+  | 'KEY_REVOKED'
+  | 'KEY_UPDATED'
+  /** pingWebhookEndpoint's test event (not subscribable). */
+  | 'WEBHOOK_PING';
 
 export type IdentityFilter = {
   /** Exactly this externalId. */
@@ -303,6 +336,11 @@ export type PrincipalKind =
   | 'ROOT'
   | 'TENANT';
 
+export type RedeliverWebhookInput = {
+  deliveryId: string | number;
+  tenantId?: string | number | null | undefined;
+};
+
 export type RefillInterval =
   /** Every day at 00:00 UTC. */
   | 'DAILY'
@@ -314,6 +352,15 @@ export type RegenerateApiKeyInput = {
   gracePeriodSeconds?: number;
   id: string | number;
   tenantId?: string | number | null | undefined;
+};
+
+export type ReportLeakedKeyInput = {
+  /** The full key that was found. It is verified, never stored or echoed. */
+  key: string;
+  /** Where it was found, e.g. "a public gist" or "support ticket 4411". */
+  source: string;
+  /** A link to where it was found. */
+  url?: string | null | undefined;
 };
 
 export type ResumeTenantInput = {
@@ -430,10 +477,32 @@ export type UpdateTenantInput = {
   policy?: TenantPolicyInput | null | undefined;
 };
 
+/** The tenant's own settings, changed by a principal holding every keys scope. Absent fields stay unchanged. */
+export type UpdateTenantSettingsInput = {
+  /** What is done to a key of the tenant reported leaked. */
+  leakedKeyAction?: LeakedKeyAction | null | undefined;
+};
+
+/** Absent fields stay unchanged. */
+export type UpdateWebhookEndpointInput = {
+  description?: string | null | undefined;
+  /** A disabled endpoint gets no new deliveries; pending ones are still attempted. */
+  enabled?: boolean | null | undefined;
+  events?: Array<EventType> | null | undefined;
+  id: string | number;
+  tenantId?: string | number | null | undefined;
+  url?: string | null | undefined;
+};
+
 /** Buckets of one hour or one day (UTC). */
 export type UsageGranularity =
   | 'DAY'
   | 'HOUR';
+
+export type WebhookEndpointByIdInput = {
+  id: string | number;
+  tenantId?: string | number | null | undefined;
+};
 
 export type AuditEventsQueryVariables = Exact<{
   tenantId?: string | number | null | undefined;
@@ -579,6 +648,25 @@ export type RegenerateApiKeyMutationVariables = Exact<{
 
 export type RegenerateApiKeyMutation = { regenerateApiKey: { secret: string, apiKey: { id: string, name: string, description: string | null, externalId: string | null, maskedKey: string, prefix: string, status: ApiKeyStatus, enabled: boolean, expiresAt: string | null, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, createdBy: string, lastUsedAt: string | null, usageCount: number, scopes: Array<string>, subscriptionIds: Array<string>, allowedCidrs: Array<string>, identityId: string | null, metadata: Record<string, unknown> | null, rotatedFromId: string | null, rotatedToId: string | null, rateLimits: Array<{ name: string, limit: number, windowSeconds: number, autoApply: boolean }>, credits: { remaining: number, refill: { amount: number, interval: RefillInterval, dayOfMonth: number | null } | null } | null } } };
 
+export type ReportLeakedKeyMutationVariables = Exact<{
+  input: ReportLeakedKeyInput;
+}>;
+
+
+export type ReportLeakedKeyMutation = { reportLeakedKey: { action: LeakedKeyAction, apiKey: { id: string, name: string, maskedKey: string, status: ApiKeyStatus, enabled: boolean, revokedAt: string | null, revokedReason: string | null } } };
+
+export type TenantSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TenantSettingsQuery = { tenantSettings: { leakedKeyAction: LeakedKeyAction } };
+
+export type UpdateTenantSettingsMutationVariables = Exact<{
+  input: UpdateTenantSettingsInput;
+}>;
+
+
+export type UpdateTenantSettingsMutation = { updateTenantSettings: { settings: { leakedKeyAction: LeakedKeyAction } } };
+
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -693,6 +781,71 @@ export type TenantUsageQueryVariables = Exact<{
 
 export type TenantUsageQuery = { tenantUsage: Array<{ at: string, total: number, valid: number, codes: Array<{ code: CheckCode, count: number }> }> };
 
+export type WebhookEndpointFieldsFragment = { id: string, url: string, description: string | null, events: Array<EventType>, enabled: boolean, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string };
+
+export type WebhookDeliveryFieldsFragment = { id: string, endpointId: string, eventId: string, eventType: EventType, status: DeliveryStatus, attempts: number, nextAttemptAt: string | null, lastAttemptAt: string | null, lastStatusCode: number | null, lastError: string | null, deliveredAt: string | null, createdAt: string, payload: Record<string, unknown>, attemptLog: Array<{ attempt: number, at: string, statusCode: number | null, error: string | null, durationMs: number }> };
+
+export type WebhookEndpointsQueryVariables = Exact<{
+  tenantId?: string | number | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WebhookEndpointsQuery = { webhookEndpoints: { nodes: Array<{ id: string, url: string, description: string | null, events: Array<EventType>, enabled: boolean, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type WebhookDeliveriesQueryVariables = Exact<{
+  endpointId: string | number;
+  tenantId?: string | number | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WebhookDeliveriesQuery = { webhookDeliveries: { nodes: Array<{ id: string, endpointId: string, eventId: string, eventType: EventType, status: DeliveryStatus, attempts: number, nextAttemptAt: string | null, lastAttemptAt: string | null, lastStatusCode: number | null, lastError: string | null, deliveredAt: string | null, createdAt: string, payload: Record<string, unknown>, attemptLog: Array<{ attempt: number, at: string, statusCode: number | null, error: string | null, durationMs: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type CreateWebhookEndpointMutationVariables = Exact<{
+  input: CreateWebhookEndpointInput;
+}>;
+
+
+export type CreateWebhookEndpointMutation = { createWebhookEndpoint: { secret: string, endpoint: { id: string, url: string, description: string | null, events: Array<EventType>, enabled: boolean, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string } } };
+
+export type UpdateWebhookEndpointMutationVariables = Exact<{
+  input: UpdateWebhookEndpointInput;
+}>;
+
+
+export type UpdateWebhookEndpointMutation = { updateWebhookEndpoint: { endpoint: { id: string, url: string, description: string | null, events: Array<EventType>, enabled: boolean, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string } } };
+
+export type DeleteWebhookEndpointMutationVariables = Exact<{
+  input: WebhookEndpointByIdInput;
+}>;
+
+
+export type DeleteWebhookEndpointMutation = { deleteWebhookEndpoint: { deletedId: string } };
+
+export type RotateWebhookSecretMutationVariables = Exact<{
+  input: WebhookEndpointByIdInput;
+}>;
+
+
+export type RotateWebhookSecretMutation = { rotateWebhookSecret: { secret: string, endpoint: { id: string, url: string, description: string | null, events: Array<EventType>, enabled: boolean, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string } } };
+
+export type PingWebhookEndpointMutationVariables = Exact<{
+  input: WebhookEndpointByIdInput;
+}>;
+
+
+export type PingWebhookEndpointMutation = { pingWebhookEndpoint: { delivery: { id: string, endpointId: string, eventId: string, eventType: EventType, status: DeliveryStatus, attempts: number, nextAttemptAt: string | null, lastAttemptAt: string | null, lastStatusCode: number | null, lastError: string | null, deliveredAt: string | null, createdAt: string, payload: Record<string, unknown>, attemptLog: Array<{ attempt: number, at: string, statusCode: number | null, error: string | null, durationMs: number }> } } };
+
+export type RedeliverWebhookMutationVariables = Exact<{
+  input: RedeliverWebhookInput;
+}>;
+
+
+export type RedeliverWebhookMutation = { redeliverWebhook: { delivery: { id: string, endpointId: string, eventId: string, eventType: EventType, status: DeliveryStatus, attempts: number, nextAttemptAt: string | null, lastAttemptAt: string | null, lastStatusCode: number | null, lastError: string | null, deliveredAt: string | null, createdAt: string, payload: Record<string, unknown>, attemptLog: Array<{ attempt: number, at: string, statusCode: number | null, error: string | null, durationMs: number }> } } };
+
 export const AuditEventsDocument: TypedDocument<AuditEventsQuery, AuditEventsQueryVariables> = {
   operationName: "AuditEvents",
   query: "query AuditEvents($tenantId:ID$filter:AuditEventFilter$first:Int$after:String){auditEvents(tenantId:$tenantId filter:$filter first:$first after:$after){nodes{id tenantId at action outcome targetType targetId actor{kind id label}changes requestId ip userAgent}pageInfo{hasNextPage endCursor}}}",
@@ -783,6 +936,21 @@ export const RegenerateApiKeyDocument: TypedDocument<RegenerateApiKeyMutation, R
   query: "mutation RegenerateApiKey($input:RegenerateApiKeyInput!){regenerateApiKey(input:$input){secret apiKey{...ApiKeyFields}}}fragment ApiKeyFields on ApiKey{id name description externalId maskedKey prefix status enabled expiresAt revokedAt revokedReason createdAt updatedAt createdBy lastUsedAt usageCount scopes subscriptionIds allowedCidrs rateLimits{name limit windowSeconds autoApply}identityId credits{remaining refill{amount interval dayOfMonth}}metadata rotatedFromId rotatedToId}",
 };
 
+export const ReportLeakedKeyDocument: TypedDocument<ReportLeakedKeyMutation, ReportLeakedKeyMutationVariables> = {
+  operationName: "ReportLeakedKey",
+  query: "mutation ReportLeakedKey($input:ReportLeakedKeyInput!){reportLeakedKey(input:$input){action apiKey{id name maskedKey status enabled revokedAt revokedReason}}}",
+};
+
+export const TenantSettingsDocument: TypedDocument<TenantSettingsQuery, TenantSettingsQueryVariables> = {
+  operationName: "TenantSettings",
+  query: "query TenantSettings{tenantSettings{leakedKeyAction}}",
+};
+
+export const UpdateTenantSettingsDocument: TypedDocument<UpdateTenantSettingsMutation, UpdateTenantSettingsMutationVariables> = {
+  operationName: "UpdateTenantSettings",
+  query: "mutation UpdateTenantSettings($input:UpdateTenantSettingsInput!){updateTenantSettings(input:$input){settings{leakedKeyAction}}}",
+};
+
 export const MeDocument: TypedDocument<MeQuery, MeQueryVariables> = {
   operationName: "Me",
   query: "query Me{me{kind tenantId keyId name scopes}}",
@@ -853,6 +1021,46 @@ export const TenantUsageDocument: TypedDocument<TenantUsageQuery, TenantUsageQue
   query: "query TenantUsage($since:DateTimeISO!$until:DateTimeISO!$granularity:UsageGranularity!$tenantId:ID){tenantUsage(since:$since until:$until granularity:$granularity tenantId:$tenantId){...UsageBucketFields}}fragment UsageBucketFields on UsageBucket{at total valid codes{code count}}",
 };
 
+export const WebhookEndpointsDocument: TypedDocument<WebhookEndpointsQuery, WebhookEndpointsQueryVariables> = {
+  operationName: "WebhookEndpoints",
+  query: "query WebhookEndpoints($tenantId:ID$first:Int$after:String){webhookEndpoints(tenantId:$tenantId first:$first after:$after){nodes{...WebhookEndpointFields}pageInfo{hasNextPage endCursor}}}fragment WebhookEndpointFields on WebhookEndpoint{id url description events enabled previousSecretExpiresAt createdAt updatedAt}",
+};
+
+export const WebhookDeliveriesDocument: TypedDocument<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables> = {
+  operationName: "WebhookDeliveries",
+  query: "query WebhookDeliveries($endpointId:ID!$tenantId:ID$first:Int$after:String){webhookDeliveries(endpointId:$endpointId tenantId:$tenantId first:$first after:$after){nodes{...WebhookDeliveryFields}pageInfo{hasNextPage endCursor}}}fragment WebhookDeliveryFields on WebhookDelivery{id endpointId eventId eventType status attempts nextAttemptAt lastAttemptAt lastStatusCode lastError deliveredAt createdAt payload attemptLog{attempt at statusCode error durationMs}}",
+};
+
+export const CreateWebhookEndpointDocument: TypedDocument<CreateWebhookEndpointMutation, CreateWebhookEndpointMutationVariables> = {
+  operationName: "CreateWebhookEndpoint",
+  query: "mutation CreateWebhookEndpoint($input:CreateWebhookEndpointInput!){createWebhookEndpoint(input:$input){secret endpoint{...WebhookEndpointFields}}}fragment WebhookEndpointFields on WebhookEndpoint{id url description events enabled previousSecretExpiresAt createdAt updatedAt}",
+};
+
+export const UpdateWebhookEndpointDocument: TypedDocument<UpdateWebhookEndpointMutation, UpdateWebhookEndpointMutationVariables> = {
+  operationName: "UpdateWebhookEndpoint",
+  query: "mutation UpdateWebhookEndpoint($input:UpdateWebhookEndpointInput!){updateWebhookEndpoint(input:$input){endpoint{...WebhookEndpointFields}}}fragment WebhookEndpointFields on WebhookEndpoint{id url description events enabled previousSecretExpiresAt createdAt updatedAt}",
+};
+
+export const DeleteWebhookEndpointDocument: TypedDocument<DeleteWebhookEndpointMutation, DeleteWebhookEndpointMutationVariables> = {
+  operationName: "DeleteWebhookEndpoint",
+  query: "mutation DeleteWebhookEndpoint($input:WebhookEndpointByIdInput!){deleteWebhookEndpoint(input:$input){deletedId}}",
+};
+
+export const RotateWebhookSecretDocument: TypedDocument<RotateWebhookSecretMutation, RotateWebhookSecretMutationVariables> = {
+  operationName: "RotateWebhookSecret",
+  query: "mutation RotateWebhookSecret($input:WebhookEndpointByIdInput!){rotateWebhookSecret(input:$input){secret endpoint{...WebhookEndpointFields}}}fragment WebhookEndpointFields on WebhookEndpoint{id url description events enabled previousSecretExpiresAt createdAt updatedAt}",
+};
+
+export const PingWebhookEndpointDocument: TypedDocument<PingWebhookEndpointMutation, PingWebhookEndpointMutationVariables> = {
+  operationName: "PingWebhookEndpoint",
+  query: "mutation PingWebhookEndpoint($input:WebhookEndpointByIdInput!){pingWebhookEndpoint(input:$input){delivery{...WebhookDeliveryFields}}}fragment WebhookDeliveryFields on WebhookDelivery{id endpointId eventId eventType status attempts nextAttemptAt lastAttemptAt lastStatusCode lastError deliveredAt createdAt payload attemptLog{attempt at statusCode error durationMs}}",
+};
+
+export const RedeliverWebhookDocument: TypedDocument<RedeliverWebhookMutation, RedeliverWebhookMutationVariables> = {
+  operationName: "RedeliverWebhook",
+  query: "mutation RedeliverWebhook($input:RedeliverWebhookInput!){redeliverWebhook(input:$input){delivery{...WebhookDeliveryFields}}}fragment WebhookDeliveryFields on WebhookDelivery{id endpointId eventId eventType status attempts nextAttemptAt lastAttemptAt lastStatusCode lastError deliveredAt createdAt payload attemptLog{attempt at statusCode error durationMs}}",
+};
+
 /** The management methods of the client: each runs its document and answers its one root field. */
 export const OPERATIONS = {
   apiKey: { document: ApiKeyDocument, field: "apiKey" },
@@ -864,17 +1072,23 @@ export const OPERATIONS = {
   createIdentity: { document: CreateIdentityDocument, field: "createIdentity" },
   createSubscription: { document: CreateSubscriptionDocument, field: "createSubscription" },
   createTenant: { document: CreateTenantDocument, field: "createTenant" },
+  createWebhookEndpoint: { document: CreateWebhookEndpointDocument, field: "createWebhookEndpoint" },
   defineNamespace: { document: DefineNamespaceDocument, field: "defineNamespace" },
   deleteIdentity: { document: DeleteIdentityDocument, field: "deleteIdentity" },
+  deleteWebhookEndpoint: { document: DeleteWebhookEndpointDocument, field: "deleteWebhookEndpoint" },
   disableApiKey: { document: DisableApiKeyDocument, field: "disableApiKey" },
   enableApiKey: { document: EnableApiKeyDocument, field: "enableApiKey" },
   identities: { document: IdentitiesDocument, field: "identities" },
   identity: { document: IdentityDocument, field: "identity" },
   keyUsage: { document: KeyUsageDocument, field: "keyUsage" },
   me: { document: MeDocument, field: "me" },
+  pingWebhookEndpoint: { document: PingWebhookEndpointDocument, field: "pingWebhookEndpoint" },
+  redeliverWebhook: { document: RedeliverWebhookDocument, field: "redeliverWebhook" },
   regenerateApiKey: { document: RegenerateApiKeyDocument, field: "regenerateApiKey" },
+  reportLeakedKey: { document: ReportLeakedKeyDocument, field: "reportLeakedKey" },
   resumeTenant: { document: ResumeTenantDocument, field: "resumeTenant" },
   revokeApiKey: { document: RevokeApiKeyDocument, field: "revokeApiKey" },
+  rotateWebhookSecret: { document: RotateWebhookSecretDocument, field: "rotateWebhookSecret" },
   scopeCatalog: { document: ScopeCatalogDocument, field: "scopeCatalog" },
   setSubscriptionStatus: { document: SetSubscriptionStatusDocument, field: "setSubscriptionStatus" },
   subscription: { document: SubscriptionDocument, field: "subscription" },
@@ -882,9 +1096,14 @@ export const OPERATIONS = {
   suspendTenant: { document: SuspendTenantDocument, field: "suspendTenant" },
   tenant: { document: TenantDocument, field: "tenant" },
   tenants: { document: TenantsDocument, field: "tenants" },
+  tenantSettings: { document: TenantSettingsDocument, field: "tenantSettings" },
   tenantUsage: { document: TenantUsageDocument, field: "tenantUsage" },
   updateApiKey: { document: UpdateApiKeyDocument, field: "updateApiKey" },
   updateIdentity: { document: UpdateIdentityDocument, field: "updateIdentity" },
   updateSubscription: { document: UpdateSubscriptionDocument, field: "updateSubscription" },
   updateTenant: { document: UpdateTenantDocument, field: "updateTenant" },
+  updateTenantSettings: { document: UpdateTenantSettingsDocument, field: "updateTenantSettings" },
+  updateWebhookEndpoint: { document: UpdateWebhookEndpointDocument, field: "updateWebhookEndpoint" },
+  webhookDeliveries: { document: WebhookDeliveriesDocument, field: "webhookDeliveries" },
+  webhookEndpoints: { document: WebhookEndpointsDocument, field: "webhookEndpoints" },
 } as const;
