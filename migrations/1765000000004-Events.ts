@@ -74,6 +74,9 @@ export class Events1765000000004 implements MigrationInterface {
         ADD COLUMN revocation_notified_at timestamptz`);
     // The scan reads only keys it has not told about yet.
     await queryRunner.query(`CREATE INDEX api_keys_expiry_scan_idx ON api_keys (expires_at) WHERE expires_at IS NOT NULL AND expiry_notified_at IS NULL`);
+    await queryRunner.query(
+      `CREATE INDEX api_keys_expiring_soon_scan_idx ON api_keys (expires_at) WHERE expires_at IS NOT NULL AND expiry_notified_at IS NULL AND expiring_soon_notified_at IS NULL`,
+    );
     await queryRunner.query(`CREATE INDEX api_keys_revocation_scan_idx ON api_keys (revoked_at) WHERE revoked_at IS NOT NULL AND revocation_notified_at IS NULL`);
     // Keys revoked before events existed are not news.
     await queryRunner.query(`UPDATE api_keys SET revocation_notified_at = revoked_at WHERE revoked_at IS NOT NULL AND revoked_at <= now()`);
@@ -82,6 +85,7 @@ export class Events1765000000004 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP INDEX api_keys_revocation_scan_idx`);
+    await queryRunner.query(`DROP INDEX api_keys_expiring_soon_scan_idx`);
     await queryRunner.query(`DROP INDEX api_keys_expiry_scan_idx`);
     await queryRunner.query(`ALTER TABLE api_keys DROP COLUMN expiring_soon_notified_at, DROP COLUMN expiry_notified_at, DROP COLUMN revocation_notified_at`);
     await queryRunner.query(`DROP TABLE webhook_attempts`);

@@ -72,6 +72,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   metrics = new Metrics({ verifier: services.verifier, scheduler: services.scheduler, store: services.store, queryLog, dataSource: database.dataSource });
   services.usage.start();
   services.usageRetention.start();
+  services.eventRetention.start();
   if (!options.events?.manual) {
     services.deliveries.start();
     services.keyEventScan.start();
@@ -96,8 +97,16 @@ export async function startApp(options: AppOptions): Promise<App> {
   const renderMetrics = workerId === undefined ? () => metrics!.render() : clusterMetricsOf(metrics, workerId);
   const container = resolverContainer(services);
   const server = buildHttpServer({ config, logger, services, apollo, container, renderMetrics, dataSource: database.dataSource, workLog, serving, workerId });
-  const trustedProxies = config.trustedProxies.length > 0 ? new AddressSet(config.trustedProxies) : null;
-  const live = attachLiveSocket(server, { schema: await keysmithSchema(), authenticator: services.authenticator, container, bus, trustedProxies, logger, recheckMs: options.liveRecheckMs });
+  const live = attachLiveSocket(server, {
+    schema: await keysmithSchema(),
+    authenticator: services.authenticator,
+    container,
+    bus,
+    trustedProxies: trustedProxiesOf(config),
+    logger,
+    requestsOf: (principalId) => services.limits.managementRequests(principalId),
+    recheckMs: options.liveRecheckMs,
+  });
   const stop = () => live.close().then(() => shutdown(server, apollo, services, database, redis));
   let firstRootKey: string | undefined;
   try {
@@ -118,6 +127,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     requestWork: (requestId) => workLog?.get(requestId),
     close: () => (closing ??= stop()),
   };
+}
+
+function trustedProxiesOf(config: Config): AddressSet | null {
+  return config.trustedProxies.length > 0 ? new AddressSet(config.trustedProxies) : null;
 }
 
 function logDatabase(logger: Logger, config: Config, database: Database): void {
@@ -148,7 +161,7 @@ interface HttpServerParts {
 function buildHttpServer({ config, logger, services, apollo, container, renderMetrics, dataSource, workLog, serving, workerId }: HttpServerParts): http.Server {
   const production = config.nodeEnv === "production";
   const cors = new Cors(new Set([...config.corsOrigins, ...(production ? [] : APOLLO_SANDBOX_ORIGINS)]));
-  const trustedProxies = config.trustedProxies.length > 0 ? new AddressSet(config.trustedProxies) : null;
+  const trustedProxies = trustedProxiesOf(config);
   const graphql = graphqlRoute({ apollo, authenticator: services.authenticator, container, trustedProxies, cors });
   const check = restCheckRoute({ authenticator: services.authenticator, checks: services.checks, trustedProxies, cors });
   const githubLeaks = githubLeaksRoute({ leaks: services.leaks, keys: config.githubScanningKeys, trustedProxies });
@@ -183,6 +196,7 @@ async function shutdown(
   clearInterval(idleSweep);
   await apollo.stop();
   services.usageRetention.stop();
+  services.eventRetention.stop();
   await Promise.all([services.deliveries.stop(), services.keyEventScan.stop()]);
   await services.usage.stop().catch(() => undefined);
   redis?.client.disconnect();

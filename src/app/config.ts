@@ -37,6 +37,8 @@ export interface Config {
   webConcurrency: number;
   /** How long hourly check counts (keyUsage, tenantUsage) are kept. */
   usageRetentionDays: number;
+  /** How long events and their webhook delivery log are kept. */
+  eventRetentionDays: number;
 }
 
 /** A setting that cannot be used; the message names the variable and never echoes its value. */
@@ -137,7 +139,7 @@ function redisPrefix(env: Env): string {
   return value;
 }
 
-/** A secret of at least 32 characters (a random string: `openssl rand -base64 32` gives 44). */
+/** GITHUB_SCANNING_KEYS, parsed and each key loaded once at start. */
 function scanningKeys(env: Env): ScanningKey[] {
   const value = read(env, "GITHUB_SCANNING_KEYS");
   if (value === undefined) return [];
@@ -148,6 +150,7 @@ function scanningKeys(env: Env): ScanningKey[] {
   }
 }
 
+/** A secret of at least 32 characters (a random string: `openssl rand -base64 32` gives 44). */
 function secret(env: Env, name: string): string | undefined {
   const value = read(env, name);
   if (value !== undefined && value.length < 32) throw new ConfigError(name, "must be at least 32 characters");
@@ -204,5 +207,6 @@ export function loadConfig(env: Env = process.env): Config {
     dbConnectTimeoutMs: integer(env, "DB_CONNECT_TIMEOUT_MS", 5_000, 100, 600_000),
     webConcurrency: webConcurrencyOf(env, databaseUrl, redisUrl),
     usageRetentionDays: integer(env, "USAGE_RETENTION_DAYS", 90, 1, 3650),
+    eventRetentionDays: integer(env, "EVENT_RETENTION_DAYS", 30, 2, 3650),
   };
 }

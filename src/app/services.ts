@@ -35,7 +35,7 @@ import { CatalogService } from "../scopes/catalog.service";
 import { SubscriptionService } from "../subscriptions/subscription.service";
 import { TenantPolicies } from "../tenants/tenant-policies";
 import { TenantService } from "../tenants/tenant.service";
-import { UsageRetention } from "../usage/usage-retention";
+import { Retention } from "../db/retention";
 import { DEFAULT_DELIVERY_WORKER, DeliveryWorker, type DeliveryWorkerOptions } from "../webhooks/delivery-worker";
 import { WebhookSender } from "../webhooks/webhook-sender";
 import { WebhooksService } from "../webhooks/webhooks.service";
@@ -73,7 +73,9 @@ export interface Services {
   deliveries: DeliveryWorker;
   keyEventScan: KeyEventScan;
   usageQueries: UsageService;
-  usageRetention: UsageRetention;
+  usageRetention: Retention;
+  /** Events and their delivery log are kept EVENT_RETENTION_DAYS. */
+  eventRetention: Retention;
   checks: CheckService;
   rootKeys: RootKeys;
   store: KeyStateStore;
@@ -151,12 +153,14 @@ export function createServices(
     keyQueries: new KeyQueries(dataSource, policies, bus),
     identities: new IdentitiesService(dataSource, transactions, audit),
     outbox,
-    webhooks: new WebhooksService(dataSource, transactions, audit, outbox, outbound),
+    webhooks: new WebhooksService(dataSource, transactions, audit, outbox, outbound, clock),
     deliveries,
     eventHub: new EventHub(dataSource, bus, logger),
     keyEventScan: new KeyEventScan(transactions, outbox, logger, { ...DEFAULT_KEY_EVENT_SCAN, ...events.scan }, clock),
     usageQueries: new UsageService(dataSource),
-    usageRetention: new UsageRetention(dataSource, logger, config.usageRetentionDays, clock),
+    usageRetention: new Retention(dataSource, logger, { name: "hourly check counts", deleteOlderThan: "DELETE FROM key_verifications WHERE hour < $1", retentionDays: config.usageRetentionDays }, clock),
+    // Deliveries and their attempts go with their event; none is pending after 24 hours.
+    eventRetention: new Retention(dataSource, logger, { name: "events", deleteOlderThan: "DELETE FROM events WHERE occurred_at < $1", retentionDays: config.eventRetentionDays }, clock),
     checks: new CheckService(pipeline, senders, observeCheck),
     rootKeys: new RootKeys(dataSource, transactions, issuer, audit, policies),
     store,

@@ -57,7 +57,7 @@ export class CreditLedger {
     const parameters = [tenantId, source.keyId, refilledBy, cost];
     const spent: Array<{ remaining: string; exhausted_event_id: string | null }> = await this.dataSource.query(SPEND_SQL, [...parameters, new Date(now)]);
     if (spent.length > 0) {
-      if (spent[0].exhausted_event_id) await this.announceExhausted(tenantId, source.keyId, spent[0].exhausted_event_id);
+      if (spent[0].exhausted_event_id) this.announceExhausted(tenantId, source.keyId, spent[0].exhausted_event_id);
       return { allowed: true, remaining: Number(spent[0].remaining) };
     }
     const [row]: Array<{ remaining: string | null }> = await this.dataSource.query(AVAILABLE_SQL, parameters);
@@ -70,9 +70,10 @@ export class CreditLedger {
    * The event and its deliveries committed with the spend; live subscribers hear of it just after
    * (a crash in between loses the live notice, never the webhook).
    */
-  private async announceExhausted(tenantId: string, keyId: string, eventId: string): Promise<void> {
+  private announceExhausted(tenantId: string, keyId: string, eventId: string): void {
     const notice = { kind: "event" as const, eventId, tenantId, type: EventType.CREDITS_EXHAUSTED, keyId };
-    await this.bus.publish(this.dataSource.manager, notice).catch(() => undefined);
+    // Off the check's path: the answer does not wait for the notice.
+    void this.bus.publish(this.dataSource.manager, notice).catch(() => undefined);
     this.bus.deliverLocally([notice]);
     this.outbox.wake();
   }

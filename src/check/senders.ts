@@ -2,7 +2,9 @@ import { sourceOf } from "../common/network";
 import type { Principal } from "../principals/principal";
 import { UNAUTHENTICATED } from "./compare-scheduler";
 import type { Sender } from "./key-verifier";
-import type { RateLimits } from "./rate-limits";
+import type { FailureBudget, RateLimits } from "./rate-limits";
+
+const NEVER_EXHAUSTED: FailureBudget = { exhausted: async () => undefined, spend: async () => undefined };
 
 /** The senders of presented keys, each with the budgets it pays its failures from. */
 export class Senders {
@@ -20,15 +22,20 @@ export class Senders {
     };
   }
 
-  /** A secret scanning service reporting tokens it found (GitHub), sharing one budget for its failures. */
+  /**
+   * A secret scanning service whose reports are signed (GitHub). Tokens that are not keys are its
+   * normal traffic, and anyone can make it report some (the pattern and the checksum are public):
+   * they are never held against it, or a flood of noise would keep real leaks from being acted
+   * on. Its bcrypt compares (forged secrets for real lookup ids) keep their budget.
+   */
   scanner(name: string): Sender {
     const id = `scanner:${name}`;
     return {
       shareClass: id,
       id,
-      failures: this.limits.failedChecks(id, undefined),
+      failures: NEVER_EXHAUSTED,
       compares: this.limits.failedCompares(id),
-      refusal: "Too many reported tokens that are not Keysmith keys; try again later",
+      refusal: "Too many reported tokens with a real key's lookup id and a wrong secret; try again later",
     };
   }
 

@@ -9,6 +9,10 @@ import type { KeyEvent } from "./key-event.types";
 export const MAX_QUEUED_EVENTS = 1_000;
 /** Event ids remembered to drop repeats (PostgreSQL echoes a NOTIFY to the instance that sent it). */
 const SEEN_EVENTS = 10_000;
+/** Events heard and not read yet; beyond, the oldest are dropped (their subscribers miss them). */
+const MAX_UNREAD = 10_000;
+/** Events read per statement. */
+const READ_BATCH = 100;
 
 type Listener = (event: KeyEvent) => void;
 
@@ -21,13 +25,15 @@ export class SubscriberTooSlow extends Error {
 
 /**
  * Every instance's live events: the notices of events committed on any instance (through the
- * invalidation bus), each read once from the database and handed to the subscribers of its
- * tenant, in the order they were heard, each event once.
+ * invalidation bus), read from the database in batches (once per instance, only for tenants with
+ * subscribers) and handed to the subscribers of their tenant, in the order they were heard, each
+ * event once.
  */
 export class EventHub {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly seen = new LRUCache<string, true>({ max: SEEN_EVENTS });
-  private tail: Promise<void> = Promise.resolve();
+  private readonly unread: string[] = [];
+  private reading = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -90,20 +96,32 @@ export class EventHub {
     if (this.seen.has(invalidation.eventId)) return;
     this.seen.set(invalidation.eventId, true);
     if (!this.listeners.has(invalidation.tenantId)) return;
-    const { eventId, tenantId } = invalidation;
-    this.tail = this.tail.then(() =>
-      this.read(tenantId, eventId).then(
-        (event) => {
-          if (event) for (const listener of [...(this.listeners.get(tenantId) ?? [])]) listener(event);
-        },
-        (error: unknown) => this.logger.warn({ err: error, eventId }, "a live event could not be read; its subscribers miss it"),
-      ),
-    );
+    if (this.unread.length >= MAX_UNREAD) this.unread.shift();
+    this.unread.push(invalidation.eventId);
+    void this.readUnread();
   }
 
-  private async read(tenantId: string, id: string): Promise<KeyEvent | undefined> {
-    const [row] = await this.dataSource.query("SELECT id, type, key_id, data, occurred_at FROM events WHERE tenant_id = $1 AND id = $2", [tenantId, id]);
-    if (!row) return undefined;
-    return { id: row.id, type: row.type, keyId: row.key_id, occurredAt: row.occurred_at, data: { tenantId, ...row.data } };
+  private async readUnread(): Promise<void> {
+    if (this.reading) return;
+    this.reading = true;
+    try {
+      while (this.unread.length > 0) {
+        const ids = this.unread.splice(0, READ_BATCH);
+        const rows: Array<{ id: string; tenant_id: string; type: EventType; key_id: string | null; data: Record<string, unknown>; occurred_at: Date }> =
+          await this.dataSource.query("SELECT id, tenant_id, type, key_id, data, occurred_at FROM events WHERE id = ANY ($1::uuid[])", [ids]).catch((error: unknown) => {
+            this.logger.warn({ err: error, events: ids.length }, "live events could not be read; their subscribers miss them");
+            return [];
+          });
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        for (const id of ids) {
+          const row = byId.get(id);
+          if (!row) continue;
+          const event: KeyEvent = { id: row.id, type: row.type, keyId: row.key_id, occurredAt: row.occurred_at, data: { tenantId: row.tenant_id, ...row.data } };
+          for (const listener of [...(this.listeners.get(row.tenant_id) ?? [])]) listener(event);
+        }
+      }
+    } finally {
+      this.reading = false;
+    }
   }
 }

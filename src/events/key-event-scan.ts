@@ -75,6 +75,8 @@ const FINDING_SQL = FINDINGS.map(findingSql);
 export class KeyEventScan {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  /** Stopped: a scan in progress starts no other batch. */
+  private halted = false;
 
   constructor(
     private readonly transactions: Transactions,
@@ -96,6 +98,7 @@ export class KeyEventScan {
   }
 
   async stop(): Promise<void> {
+    this.halted = true;
     clearInterval(this.timer);
     await this.running;
   }
@@ -105,7 +108,7 @@ export class KeyEventScan {
     let recorded = 0;
     for (const sql of FINDING_SQL) {
       for (;;) {
-        const batch = await this.batch(sql);
+        const batch = this.halted ? null : await this.batch(sql);
         if (batch === null) return recorded;
         recorded += batch.recorded;
         if (batch.marked < this.options.batchSize) break;

@@ -11,30 +11,24 @@ export interface NewEvent {
   data: Record<string, unknown>;
 }
 
+const SUBSCRIBED = "w.enabled AND e.type = ANY (w.events)";
+
 /**
- * One delivery per enabled endpoint of the tenant subscribed to the event's type (`$7`, when
- * given, is the one endpoint a ping goes to, whatever it subscribed to). `event` is a CTE of the
- * inserted event rows.
+ * One delivery per endpoint of the tenant that `endpoints` selects: by default the enabled ones
+ * subscribed to the event's type (a ping names its one endpoint, `$7`, whatever it subscribed to
+ * and even disabled). `event` is a CTE of the inserted event rows.
  */
-export const FAN_OUT_SQL = (endpoint = "e.type = ANY (w.events)") => `
+export const FAN_OUT_SQL = (endpoints = SUBSCRIBED) => `
   INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, status, next_attempt_at, created_at)
   SELECT gen_random_uuid(), e.tenant_id, w.id, e.id, 'PENDING', e.occurred_at, e.occurred_at
-    FROM event e JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND w.enabled AND ${endpoint}`;
+    FROM event e JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND ${endpoints}`;
 
 const RECORD_SQL = (toOneEndpoint: boolean) => `
   WITH event AS (
     INSERT INTO events (id, tenant_id, type, key_id, data, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)
     RETURNING id, tenant_id, type, occurred_at
   )
-  ${FAN_OUT_SQL(toOneEndpoint ? "w.id = $7" : "e.type = ANY (w.events)")}`;
-
-/** A recorded event, as the live stream announces it. */
-export interface EventNotice {
-  id: string;
-  tenantId: string;
-  type: EventType;
-  keyId: string | null;
-}
+  ${FAN_OUT_SQL(toOneEndpoint ? "w.id = $7" : SUBSCRIBED)}`;
 
 /**
  * The outbox: events written in the transaction of the change they record, with their webhook

@@ -5,6 +5,7 @@ import type { LeakedKeyAction } from "../core/leaked-key-action";
 import type { ApiKey } from "../keys/api-key.entity";
 import type { KeysService } from "../keys/keys.service";
 import { type Caller, PrincipalKind } from "../principals/principal";
+import { actingTenantId } from "../principals/tenant-access";
 
 export interface Leak {
   /** Where the key was found: "github", "a support ticket", ... */
@@ -32,7 +33,8 @@ export class LeakResponse {
   /** A principal's report: only its own tenant's keys are found (root's, any key). */
   byPrincipal(caller: Caller, presented: string, leak: Leak, clientIp: string): Promise<LeakVerdict> {
     const { principal } = caller;
-    const onlyTenant = principal.kind === PrincipalKind.ROOT ? undefined : principal.tenantId;
+    // The platform tenant is root's: its other principals may report nothing (FORBIDDEN).
+    const onlyTenant = principal.kind === PrincipalKind.ROOT ? undefined : actingTenantId(principal);
     return this.respond(caller, presented, leak, this.senders.caller(principal, clientIp), onlyTenant);
   }
 

@@ -34,16 +34,24 @@ interface Claimed {
 
 /**
  * Claims due deliveries with a lease (one committed statement; SKIP LOCKED keeps two instances off
- * the same row), then sends them outside any transaction. `$1` the worker, `$2` now, `$3` the lease
- * end, `$4` how many.
+ * the same row), then sends them outside any transaction. At most one per endpoint in a batch,
+ * from the earliest due: an endpoint that answers slowly, or a tenant with a burst of events,
+ * holds one slot, not all. `$1` the worker, `$2` now, `$3` the lease end, `$4` how many.
  */
 const CLAIM_SQL = `
-  WITH due AS (
-    SELECT id FROM webhook_deliveries
+  WITH earliest AS (
+    SELECT id, endpoint_id, next_attempt_at FROM webhook_deliveries
      WHERE status = 'PENDING' AND next_attempt_at <= $2 AND (lease_expires_at IS NULL OR lease_expires_at <= $2)
      ORDER BY next_attempt_at
+     LIMIT $4 * 20
+  ), one_each AS (
+    SELECT DISTINCT ON (endpoint_id) id, next_attempt_at FROM earliest ORDER BY endpoint_id, next_attempt_at
+  ), due AS (
+    SELECT d.id FROM webhook_deliveries d JOIN one_each o ON o.id = d.id
+     WHERE d.status = 'PENDING' AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= $2)
+     ORDER BY o.next_attempt_at
      LIMIT $4
-       FOR UPDATE SKIP LOCKED
+       FOR UPDATE OF d SKIP LOCKED
   ), claimed AS (
     UPDATE webhook_deliveries AS d SET lease_owner = $1, lease_expires_at = $3
       FROM due WHERE d.id = due.id
@@ -76,7 +84,10 @@ export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private again = false;
+  /** Not started (tests drive it by hand), or stopped. */
   private stopped = true;
+  /** Stopped: a drain in progress claims nothing more. */
+  private halted = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -95,6 +106,7 @@ export class DeliveryWorker {
   /** Finishes the attempts in flight; claims nothing more. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halted = true;
     clearInterval(this.timer);
     await this.running;
   }
@@ -117,14 +129,15 @@ export class DeliveryWorker {
       });
   }
 
-  /** Claims and sends until nothing is due; resolves when done (tests call it instead of waiting). */
+  /** Claims and sends until nothing is due (or the worker stops); resolves when done (tests call it instead of waiting). */
   async drain(): Promise<number> {
     let sent = 0;
     for (;;) {
       const claimed = await this.claim();
+      if (claimed.length === 0) return sent;
       await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
       sent += claimed.length;
-      if (claimed.length < this.options.batchSize) return sent;
+      if (this.halted) return sent;
     }
   }
 

@@ -11,7 +11,11 @@ export interface SendResult {
 
 export const SEND_TIMEOUT_MS = 10_000;
 
-/** Posts one delivery; 2xx is success. Redirects are not followed, and no answer counts as a failure. */
+/**
+ * Posts one delivery; 2xx is success. Redirects are not followed, and no answer within the
+ * deadline (for the whole attempt, not between bytes) counts as a failure. The body of the answer
+ * is never read.
+ */
 export class WebhookSender {
   constructor(
     private readonly agents: { http: http.Agent; https: https.Agent },
@@ -24,9 +28,11 @@ export class WebhookSender {
     const secure = url.startsWith("https:");
     return new Promise((resolve) => {
       let settled = false;
+      let deadline: NodeJS.Timeout | undefined;
       const settle = (result: Omit<SendResult, "durationMs">) => {
         if (settled) return;
         settled = true;
+        clearTimeout(deadline);
         resolve({ ...result, durationMs: elapsed() });
       };
       let request: http.ClientRequest;
@@ -35,20 +41,19 @@ export class WebhookSender {
           method: "POST",
           agent: secure ? this.agents.https : this.agents.http,
           headers: { "content-type": "application/json", "user-agent": "Keysmith-Webhooks/1", "content-length": String(Buffer.byteLength(body)), ...headers },
-          timeout: this.timeoutMs,
         });
       } catch (error) {
         settle({ ok: false, statusCode: null, error: describe(error) });
         return;
       }
+      deadline = setTimeout(() => request.destroy(new Error(`no answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
       request.on("response", (response) => {
-        response.resume();
+        response.destroy();
         const status = response.statusCode ?? 0;
         const ok = status >= 200 && status < 300;
         const error = ok ? null : status >= 300 && status < 400 ? `answered ${status}: redirects are not followed` : `answered ${status}`;
         settle({ ok, statusCode: status, error });
       });
-      request.on("timeout", () => request.destroy(new Error(`no answer within ${this.timeoutMs / 1000} s`)));
       request.on("error", (error) => settle({ ok: false, statusCode: null, error: describe(error) }));
       request.end(body);
     });
@@ -56,7 +61,8 @@ export class WebhookSender {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof OutboundRefused) return `refused by the outbound policy: ${error.address} is not a public address (or in OUTBOUND_ALLOW)`;
+  // The address is not told: a tenant must not learn how internal names resolve.
+  if (error instanceof OutboundRefused) return "refused by the outbound policy: the host is not at a public address (nor in OUTBOUND_ALLOW)";
   const { code, message } = error as NodeJS.ErrnoException;
   return code ? `${code}: ${message}`.slice(0, 500) : String(message).slice(0, 500);
 }

@@ -75,13 +75,13 @@ export class WebhookResolver {
   @Authorized(KeysScope.DEFINE)
   @Mutation(() => PingWebhookEndpointPayload, { description: "Sends a WEBHOOK_PING event to this endpoint, whatever it subscribed to." })
   async pingWebhookEndpoint(@Arg("input") input: WebhookEndpointByIdInput, @Ctx() context: RequestContext): Promise<PingWebhookEndpointPayload> {
-    return { delivery: await this.service.ping(await this.ownerOfEndpoint(context, input.id, input.tenantId), input.id) };
+    return { delivery: await this.service.ping(await this.ownerOfEndpoint(context, input.id, input.tenantId), callerOf(context), input.id) };
   }
 
   @Authorized(KeysScope.DEFINE)
   @Mutation(() => RedeliverWebhookPayload, { description: "The same event (the same webhook-id) to the same endpoint again, now." })
   async redeliverWebhook(@Arg("input") input: RedeliverWebhookInput, @Ctx() context: RequestContext): Promise<RedeliverWebhookPayload> {
     const owner = await tenantIdForObject(callerOf(context).principal, input.tenantId ?? undefined, () => this.service.tenantIdOfDelivery(input.deliveryId));
-    return { delivery: await this.service.redeliver(owner, input.deliveryId) };
+    return { delivery: await this.service.redeliver(owner, callerOf(context), input.deliveryId) };
   }
 }

@@ -76,6 +76,8 @@ export class WebhooksService {
     private readonly audit: AuditService,
     private readonly outbox: EventOutbox,
     private readonly outbound: OutboundPolicy,
+    /** The clock deliveries are scheduled by (the delivery worker's). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** The tenant an endpoint belongs to, for root acting by id; NOT_FOUND when there is none. */
@@ -156,7 +158,7 @@ export class WebhooksService {
   async rotateSecret(tenantId: string, caller: Caller, id: string): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     const endpoint = await this.change(tenantId, caller, id, AuditAction.WEBHOOK_SECRET_ROTATED, (row) => {
       row.previousSecret = row.secret;
-      row.previousSecretExpiresAt = new Date(Date.now() + SECRET_OVERLAP_MS);
+      row.previousSecretExpiresAt = new Date(this.now() + SECRET_OVERLAP_MS);
       row.secret = newSigningSecret();
     });
     return { endpoint, secret: endpoint.secret };
@@ -178,15 +180,22 @@ export class WebhooksService {
     });
   }
 
-  /** A WEBHOOK_PING delivered to this endpoint only, through the outbox like every event. */
-  async ping(tenantId: string, id: string): Promise<WebhookDelivery> {
+  /** A WEBHOOK_PING delivered to this endpoint only (enabled or not), through the outbox like every event. */
+  async ping(tenantId: string, caller: Caller, id: string): Promise<WebhookDelivery> {
     const endpointId = requireUuid(id, "id");
     const eventId = await this.transactions.run(async (tx) => {
       await lockEndpoint(tx.manager, tenantId, endpointId);
-      return this.outbox.ping(tx, tenantId, endpointId);
+      const pinged = await this.outbox.ping(tx, tenantId, endpointId);
+      await this.audit.record(tx.manager, caller, {
+        tenantId,
+        action: AuditAction.WEBHOOK_PINGED,
+        targetType: "WebhookEndpoint",
+        targetId: endpointId,
+        changes: { eventId: { before: null, after: pinged } },
+      });
+      return pinged;
     });
-    const [row] = await this.dataSource.query(`${DELIVERY_SQL} WHERE d.tenant_id = $1 AND d.event_id = $2`, [tenantId, eventId]);
-    return toDelivery(row);
+    return this.delivery(tenantId, "d.event_id = $2", eventId);
   }
 
   /** The endpoint's deliveries, newest first, each with its attempts. */
@@ -209,21 +218,34 @@ export class WebhooksService {
   }
 
   /** The same event to the same endpoint again, as a new delivery (the same webhook-id), due now. */
-  async redeliver(tenantId: string, deliveryId: string): Promise<WebhookDelivery> {
+  async redeliver(tenantId: string, caller: Caller, deliveryId: string): Promise<WebhookDelivery> {
     const id = requireUuid(deliveryId, "deliveryId");
     const newDeliveryId = await this.transactions.run(async (tx) => {
       const [original] = await tx.manager.query("SELECT endpoint_id, event_id FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2", [tenantId, id]);
       if (!original) throw notFound("Webhook delivery");
       const created = newId();
-      const now = new Date();
+      const now = new Date(this.now());
       await tx.manager.query(
         `INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, status, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 'PENDING', $5, $5)`,
         [created, tenantId, original.endpoint_id, original.event_id, now],
       );
+      await this.audit.record(tx.manager, caller, {
+        tenantId,
+        action: AuditAction.WEBHOOK_REDELIVERED,
+        targetType: "WebhookDelivery",
+        targetId: id,
+        changes: { redeliveryId: { before: null, after: created } },
+      });
       tx.afterCommit(() => this.outbox.wake());
       return created;
     });
-    const [row] = await this.dataSource.query(`${DELIVERY_SQL} WHERE d.tenant_id = $1 AND d.id = $2`, [tenantId, newDeliveryId]);
+    return this.delivery(tenantId, "d.id = $2", newDeliveryId);
+  }
+
+  /** One delivery just written, with its event. */
+  private async delivery(tenantId: string, where: string, value: string): Promise<WebhookDelivery> {
+    const [row] = await this.dataSource.query(`${DELIVERY_SQL} WHERE d.tenant_id = $1 AND ${where}`, [tenantId, value]);
+    if (!row) throw new Error("the delivery just written is missing");
     return toDelivery(row);
   }
 

@@ -6,6 +6,9 @@ import { Kind, parse } from "graphql";
 import { type GraphQLClient, graphqlClient } from "../support/graphql-client";
 import { type ServerProcess, startServerProcess } from "../support/server-process";
 
+// Each test starts real server processes: on a busy machine an embedded database takes a while to come up.
+jest.setTimeout(180_000);
+
 const README = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
 const README_URL = "http://127.0.0.1:4000";
 

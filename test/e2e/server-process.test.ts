@@ -5,6 +5,9 @@ import path from "node:path";
 import { graphqlClient } from "../support/graphql-client";
 import { runToExit, startServerProcess } from "../support/server-process";
 
+// Each test starts real server processes: on a busy machine an embedded database takes a while to come up.
+jest.setTimeout(180_000);
+
 const ROOT_KEY_LINE = /^ {4}(ks_[0-9A-Za-z]{50})$/m;
 
 describe("the server process on the embedded database", () => {

@@ -7,6 +7,9 @@ import { REVOKE_KEY, createKey } from "../support/key-operations";
 import { type ServerDatabase, requireRedis, scratchDatabase } from "../support/local-services";
 import { type ServerProcess, runToExit, startServerProcess } from "../support/server-process";
 
+// Each test starts real server processes: on a busy machine an embedded database takes a while to come up.
+jest.setTimeout(180_000);
+
 /** DESIGN.md: once a revocation returns, every instance (every worker) answers REVOKED within one second. */
 const PROPAGATION_BOUND_MS = 1_000;
 const TRIALS = 10;

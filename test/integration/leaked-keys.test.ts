@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { parseScanningKeys } from "../../src/leaks/github-scanning";
 import { CHECK, backendOf } from "../support/checks";
-import { forgedFor } from "../support/forged-keys";
+import { forgedFor, unknownKey } from "../support/forged-keys";
 import { createTenant, type TenantFixture } from "../support/factories";
 import { createKey } from "../support/key-operations";
 import { type ServerDatabase, unsharedDatabase } from "../support/local-services";
@@ -186,6 +186,20 @@ describe("GitHub secret scanning: POST /v1/leaks/github", () => {
     const answer = await report([found(badChecksum(key.secret)), found("ghp_notakeysmithkeyatall"), found("acme_tooShort")]);
     expect(answer.body.map((label: { label: string }) => label.label)).toEqual(["false_positive", "false_positive", "false_positive"]);
     expect(sut.app.requestWork(answer.requestId)).toEqual({ queries: 0, bcryptCompares: 0 });
+  });
+
+  it("is not throttled by noise: a flood of well-formed tokens that are no keys still leaves real leaks acted on", async () => {
+    const tenant = await createTenant(sut.root);
+    const leaked = await createKey(tenant.admin);
+    // More than the failed-check budget of any caller (100 a minute), as anyone could commit to public repositories.
+    for (let round = 0; round < 2; round++) {
+      const noise = Array.from({ length: 99 }, (_, index) => found(unknownKey(`n${round}x${index}`)));
+      const answer = await report(noise);
+      expect(answer.status).toBe(200);
+      expect(answer.body.every((label: { label: string }) => label.label === "false_positive")).toBe(true);
+    }
+    expect((await report([found(leaked.secret)])).body[0].label).toBe("true_positive");
+    expect(await statusOf(tenant, leaked.secret)).toBe("REVOKED");
   });
 
   it("refuses an unsigned, wrongly signed or unknown-key report (401), acting on nothing", async () => {

@@ -139,8 +139,11 @@ describe("live key events over graphql-ws", () => {
 
     it("holds at most 20 subscriptions per socket", async () => {
       const socket = await live(tenant.adminKey);
-      for (let index = 1; index <= 21; index++) socket.subscribe(String(index), KEY_EVENTS);
+      for (let index = 1; index <= 20; index++) socket.subscribe(String(index), KEY_EVENTS);
+      await streamsOpen(sut, 20);
+      socket.subscribe("21", KEY_EVENTS);
       expect(await socket.nextFor("21")).toMatchObject({ type: "error", payload: [{ extensions: { code: "BAD_REQUEST" } }] });
+      expect(sut.app.services.eventHub.subscribers).toBe(20);
     });
 
     it("answers a subscription sent with POST /graphql cleanly, not with a 500", async () => {
@@ -164,6 +167,22 @@ describe("live key events over graphql-ws", () => {
       const socket = await live(watcher.secret);
       await subscribe(socket, "1");
       await tenant.admin.ok(DISABLE_KEY, { input: { id: watcher.id } });
+      expect(await socket.closed).toMatchObject({ code: 4403 });
+    });
+
+    it("closes the sockets of a key that may no longer list keys", async () => {
+      const watcher = await createKey(tenant.admin, { scopes: ["keys:list"] });
+      const socket = await live(watcher.secret);
+      await subscribe(socket, "1");
+      await tenant.admin.ok(UPDATE_KEY, { input: { id: watcher.id, scopes: ["keys:verify"] } });
+      expect(await socket.closed).toMatchObject({ code: 4403 });
+    });
+
+    it("closes the sockets of a suspended tenant's keys", async () => {
+      const suspended = await createTenant(sut.root);
+      const socket = await live(suspended.adminKey);
+      await subscribe(socket, "1");
+      await sut.root.ok(`mutation ($input: SuspendTenantInput!) { suspendTenant(input: $input) { tenant { status } } }`, { input: { id: suspended.id } });
       expect(await socket.closed).toMatchObject({ code: 4403 });
     });
 

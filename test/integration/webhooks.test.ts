@@ -36,6 +36,8 @@ describe("webhooks", () => {
   let database: ServerDatabase;
   let sut: TestApp;
   let receiver: WebhookReceiver;
+  /** The worker's and the outbox's clock: frozen at the start, moved only by the tests. */
+  let base = 0;
   let offsetMs = 0;
   const drain = () => sut.app.services.deliveries.drain();
   const scan = () => sut.app.services.keyEventScan.scan();
@@ -44,10 +46,11 @@ describe("webhooks", () => {
   beforeAll(async () => {
     database = await unsharedDatabase();
     receiver = await startWebhookReceiver();
+    base = Date.now();
     sut = await startTestApp({
       database: database.target,
       config: { outboundAllow: ["127.0.0.1/32"] },
-      clock: () => Date.now() + offsetMs,
+      clock: () => base + offsetMs,
       events: { manual: true, sendTimeoutMs: 5_000 },
     });
   });
@@ -197,6 +200,17 @@ describe("webhooks", () => {
       expect(await deliveriesOf(tenant.admin, other.id)).toEqual([]);
     });
 
+    it("pings a disabled endpoint too (it is how one checks a receiver before enabling it), audited", async () => {
+      const { tenant, endpoint, received } = await subscribedTenant(["KEY_CREATED"]);
+      await tenant.admin.ok(UPDATE_ENDPOINT, { input: { id: endpoint.id, enabled: false } });
+      const { pingWebhookEndpoint } = await tenant.admin.ok(PING_ENDPOINT, { input: { id: endpoint.id } });
+      expect(pingWebhookEndpoint.delivery).toMatchObject({ eventType: "WEBHOOK_PING", status: "PENDING" });
+      await drain();
+      expect(received().map((delivery) => delivery.event.type)).toEqual(["WEBHOOK_PING"]);
+      const audit = await sut.app.dataSource.query("SELECT action FROM audit_events WHERE target_id = $1 ORDER BY at", [endpoint.id]);
+      expect(audit.map((row: { action: string }) => row.action)).toEqual(["WEBHOOK_ENDPOINT_CREATED", "WEBHOOK_ENDPOINT_UPDATED", "WEBHOOK_PINGED"]);
+    });
+
     it("writes no event when the change it records rolls back", async () => {
       const { tenant, received } = await subscribedTenant();
       // A check that fails at COMMIT, after the key, its audit event and its outbox rows were written.
@@ -253,7 +267,7 @@ describe("webhooks", () => {
       for (;;) {
         const [pending] = await deliveriesOf(tenant.admin, endpoint.id);
         if (pending.status !== "PENDING") break;
-        offsetMs = Date.parse(pending.nextAttemptAt) - Date.now() + 10;
+        offsetMs = Date.parse(pending.nextAttemptAt) - base + 10;
         await drain();
       }
       const [delivery] = await deliveriesOf(tenant.admin, endpoint.id);
@@ -265,13 +279,14 @@ describe("webhooks", () => {
       expect(gaps.slice(0, 5).map((gap: number) => Math.round(gap / SECOND))).toEqual([5, 30, 120, 600, 3600]);
       expect(gaps.slice(5).every((gap: number) => Math.round(gap / SECOND) === 7200)).toBe(true);
       expect(Date.parse(delivery.lastAttemptAt) - Date.parse(delivery.createdAt)).toBeLessThanOrEqual(DAY);
+      expect(gaps.every((gap: number) => gap % SECOND < 100)).toBe(true);
     });
 
     it("attempts again what a crashed worker claimed, once its lease has run out", async () => {
       const { tenant, received } = await subscribedTenant(["KEY_CREATED"]);
       await createKey(tenant.admin);
       // As if another instance claimed it and died before recording an attempt.
-      await sut.app.dataSource.query("UPDATE webhook_deliveries SET lease_owner = 'crashed', lease_expires_at = $2 WHERE tenant_id = $1", [tenant.id, new Date(Date.now() + MINUTE)]);
+      await sut.app.dataSource.query("UPDATE webhook_deliveries SET lease_owner = 'crashed', lease_expires_at = $2 WHERE tenant_id = $1", [tenant.id, new Date(base + MINUTE)]);
       await drain();
       expect(received()).toEqual([]);
       offsetMs = MINUTE + SECOND;
@@ -405,6 +420,21 @@ describe("webhooks", () => {
     });
   });
 
+  describe("retention", () => {
+    it("forgets events, with their deliveries and attempts, after EVENT_RETENTION_DAYS", async () => {
+      const { tenant, endpoint } = await subscribedTenant(["KEY_CREATED"]);
+      await createKey(tenant.admin);
+      await drain();
+      offsetMs = (sut.app.services.eventRetention.retentionDays - 1) * DAY;
+      await sut.app.services.eventRetention.prune();
+      expect(await deliveriesOf(tenant.admin, endpoint.id)).toHaveLength(1);
+      offsetMs = (sut.app.services.eventRetention.retentionDays + 1) * DAY;
+      expect(await sut.app.services.eventRetention.prune()).toBeGreaterThanOrEqual(1);
+      expect(await deliveriesOf(tenant.admin, endpoint.id)).toEqual([]);
+      expect(await sut.app.dataSource.query("SELECT count(*)::int AS count FROM events WHERE tenant_id = $1", [tenant.id])).toEqual([{ count: 0 }]);
+    });
+  });
+
   describe("tenant isolation", () => {
     let owner: Awaited<ReturnType<typeof subscribedTenant>>;
     let other: TenantFixture;
@@ -449,8 +479,8 @@ describe("webhooks under the outbound rules", () => {
   beforeAll(async () => {
     database = await unsharedDatabase();
     receiver = await startWebhookReceiver();
-    // No OUTBOUND_ALLOW: only https to public addresses.
-    sut = await startTestApp({ database: database.target, events: { manual: true } });
+    // OUTBOUND_ALLOW opens one private range, not loopback: http is accepted, 127.0.0.1 is not.
+    sut = await startTestApp({ database: database.target, config: { outboundAllow: ["10.99.0.0/16"] }, events: { manual: true } });
   });
   afterAll(async () => {
     await sut?.close();
@@ -458,20 +488,23 @@ describe("webhooks under the outbound rules", () => {
     await database?.drop();
   });
 
-  it("refuses http and loopback literals when nothing is allowed", async () => {
+  it("refuses loopback literals outside OUTBOUND_ALLOW", async () => {
     const tenant = await createTenant(sut.root);
     const create = (url: string) => tenant.admin.request(`mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }`, { input: { url, events: ["KEY_CREATED"] } });
     expect((await create(receiver.url())).errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "url" });
     expect((await create(`https://127.0.0.1:${receiver.port}/hooks`)).errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "url" });
+    expect((await create(`http://[::ffff:127.0.0.1]:${receiver.port}/hooks`)).errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "url" });
   });
 
   it("delivers nothing to a host name that resolves to loopback: the address is checked at connect time", async () => {
     const tenant = await createTenant(sut.root);
-    const endpoint = await createEndpoint(tenant.admin, { url: `https://localhost:${receiver.port}/hooks`, events: ["KEY_CREATED"] });
+    // http to the listening receiver: were the name let through, the receiver would get the delivery.
+    const endpoint = await createEndpoint(tenant.admin, { url: `http://localhost:${receiver.port}/hooks`, events: ["KEY_CREATED"] });
     await createKey(tenant.admin);
     await sut.app.services.deliveries.drain();
     expect(receiver.received).toEqual([]);
     const [delivery] = await deliveriesOf(tenant.admin, endpoint.id);
     expect(delivery).toMatchObject({ status: "PENDING", attempts: 1, lastStatusCode: null, lastError: expect.stringContaining("refused by the outbound policy") });
+    expect(delivery.lastError).not.toMatch(/127\.0\.0\.1|::1/);
   });
 });

@@ -29,7 +29,7 @@ function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Runs `node dist/src/main.js` as a user would, and resolves once it logs that it is ready. */
-export function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
+export function startServerProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
   assertBuilt();
   const child = spawn(process.execPath, [MAIN], { env: baseEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
@@ -65,7 +65,7 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 30_0
 }
 
 /** Runs main.js expecting it to stop by itself (a refused start). */
-export function runToExit(env: Record<string, string>, timeoutMs = 30_000): Promise<Exited> {
+export function runToExit(env: Record<string, string>, timeoutMs = 90_000): Promise<Exited> {
   assertBuilt();
   const child = spawn(process.execPath, [MAIN], { env: baseEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";

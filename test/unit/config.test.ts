@@ -39,6 +39,7 @@ describe("loadConfig", () => {
       githubScanningKeys: [],
       webConcurrency: 1,
       usageRetentionDays: 90,
+      eventRetentionDays: 30,
     });
   });
 
@@ -69,6 +70,7 @@ describe("loadConfig", () => {
       GITHUB_SCANNING_KEYS: JSON.stringify({ public_keys: [{ key_identifier: "github-1", key: SCANNING_PUBLIC_KEY, is_current: true }] }),
       WEB_CONCURRENCY: "4",
       USAGE_RETENTION_DAYS: "30",
+      EVENT_RETENTION_DAYS: "14",
     });
     expect(sut).toEqual({
       databaseUrl: "postgres://app:pw@db.internal:5432/keysmith",
@@ -92,6 +94,7 @@ describe("loadConfig", () => {
       githubScanningKeys: [{ id: "github-1", key: expect.objectContaining({ asymmetricKeyType: "ec" }) }],
       webConcurrency: 4,
       usageRetentionDays: 30,
+      eventRetentionDays: 14,
     });
   });
 

@@ -71,6 +71,8 @@ export type AuditAction =
   | 'WEBHOOK_ENDPOINT_CREATED'
   | 'WEBHOOK_ENDPOINT_DELETED'
   | 'WEBHOOK_ENDPOINT_UPDATED'
+  | 'WEBHOOK_PINGED'
+  | 'WEBHOOK_REDELIVERED'
   | 'WEBHOOK_SECRET_ROTATED';
 
 export type AuditEventFilter = {
