@@ -1,5 +1,6 @@
 import { Badge, Group, Text } from "@mantine/core";
 import { type LiveState, useLiveState } from "../app/live";
+import { describeError } from "../lib/errors";
 
 const SHOWN: Record<LiveState, { label: string; color: string }> = {
   idle: { label: "Not live", color: "gray" },
@@ -9,18 +10,24 @@ const SHOWN: Record<LiveState, { label: string; color: string }> = {
   stopped: { label: "Live updates stopped", color: "red" },
 };
 
-/** Whether the page follows the tenant's key events as they happen. */
-export function LiveIndicator() {
+/** Whether the page follows the tenant's key events as they happen; `error` is the page's subscription refused. */
+export function LiveIndicator({ error }: { error?: unknown }) {
   const { state, stoppedBy } = useLiveState();
-  const shown = SHOWN[state];
+  const refused = state !== "stopped" && error !== undefined && error !== null;
+  const shown = refused ? { label: "Live updates unavailable", color: "red" } : SHOWN[state];
   return (
     <Group gap={6} role="status" aria-label="Live updates" wrap="nowrap">
-      <Badge color={shown.color} variant="light" leftSection={<span className="ks-live-dot" data-state={state} aria-hidden="true" />}>
+      <Badge color={shown.color} variant="light" leftSection={<span className="ks-live-dot" aria-hidden="true" />}>
         {shown.label}
       </Badge>
       {state === "stopped" && (
         <Text size="xs" c="dimmed" maw={260}>
           {stoppedBy === 4401 ? "The server no longer accepts your credential." : "Your credential was revoked or disabled."} Sign in again to follow changes as they happen.
+        </Text>
+      )}
+      {refused && (
+        <Text size="xs" c="dimmed" maw={260}>
+          {describeError(error).message}
         </Text>
       )}
     </Group>

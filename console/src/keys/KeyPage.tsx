@@ -203,7 +203,7 @@ export function KeyPage({ id }: { id: string }) {
 
   const refreshLists = () => client.refetchQueries({ include: [KeyAuditTrailDocument, KeyListDocument, KeyStatsDocument] });
   // This key changed, here or elsewhere (another tab, the API, a scheduled revocation): read it again.
-  useKeyEvents(() => Promise.all([detail.refetch(), refreshLists()]), { keyId: id });
+  const live = useKeyEvents(() => Promise.all([detail.refetch(), refreshLists()]), { keyId: id });
 
   async function run(action: () => Promise<unknown>, onError: (message: string) => void): Promise<boolean> {
     setBusy(true);
@@ -254,7 +254,7 @@ export function KeyPage({ id }: { id: string }) {
           </Text>
         </div>
         <Group gap="xs">
-          <LiveIndicator />
+          <LiveIndicator error={live.error} />
           <Button variant="default" onClick={() => setEditing(true)} disabled={!editable}>
             Edit
           </Button>

@@ -90,7 +90,7 @@ export function KeysPage() {
   const connection = list.data?.apiKeys;
   const page = cursors.length;
   // Any key of the tenant created, changed or revoked, here or elsewhere: read the page and the counts again.
-  useKeyEvents(() => client.refetchQueries({ include: [KeyListDocument, KeyStatsDocument] }));
+  const live = useKeyEvents(() => client.refetchQueries({ include: [KeyListDocument, KeyStatsDocument] }));
 
   const chooseStatus = (next: ApiKeyStatusFilter) => {
     setStatus(next);
@@ -104,7 +104,7 @@ export function KeysPage() {
         description="Create, find and manage the keys of this tenant. Secrets are shown once, at creation."
         actions={
           <Group gap="md">
-            <LiveIndicator />
+            <LiveIndicator error={live.error} />
             <Button leftSection={<PlusIcon size={16} />} onClick={() => setCreating(true)}>
               Create key
             </Button>
