@@ -19,5 +19,6 @@ export default defineConfig({
       },
     },
   },
-  server: { proxy: { "/graphql": "http://127.0.0.1:4000" } },
+  // ws: the live key events share the /graphql path.
+  server: { proxy: { "/graphql": { target: "http://127.0.0.1:4000", ws: true } } },
 });

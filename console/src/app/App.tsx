@@ -4,18 +4,23 @@ import { useEffect, useMemo, useState } from "react";
 import { SignInPage } from "../pages/SignInPage";
 import { createApolloClient, fetchPrincipal } from "./apollo";
 import { Layout } from "./Layout";
+import { LiveProvider, createLiveConnection } from "./live";
 import { Routes } from "./Routes";
 import { SessionProvider, rememberedCredential, useSession } from "./session";
 import { theme } from "./theme";
 
 function SignedIn({ credential }: { credential: string }) {
-  // Signing out unmounts this: the client and its cache go with it.
-  const client = useMemo(() => createApolloClient(credential), [credential]);
+  // Signing out unmounts this: the client and its cache go with it, and the live socket closes.
+  const live = useMemo(() => createLiveConnection(credential), [credential]);
+  const client = useMemo(() => createApolloClient(credential, live), [credential, live]);
+  useEffect(() => () => live.dispose(), [live]);
   return (
     <ApolloProvider client={client}>
-      <Layout>
-        <Routes />
-      </Layout>
+      <LiveProvider value={live}>
+        <Layout>
+          <Routes />
+        </Layout>
+      </LiveProvider>
     </ApolloProvider>
   );
 }

@@ -2,7 +2,7 @@ import { AppShell, Burger, Button, Group, NativeSelect, NavLink, Stack, Text, To
 import { useDisclosure } from "@mantine/hooks";
 import { useQuery } from "@apollo/client/react";
 import type { ReactNode } from "react";
-import { AuditIcon, ExplorerIcon, IdentitiesIcon, KeyIcon, LogoutIcon, ScopesIcon, SubscriptionsIcon, TenantsIcon } from "../components/icons";
+import { AuditIcon, ExplorerIcon, IdentitiesIcon, KeyIcon, LogoutIcon, ScopesIcon, SubscriptionsIcon, TenantsIcon, WebhooksIcon } from "../components/icons";
 import { TenantsDocument } from "../graphql/generated";
 import { Link, navigate, usePath } from "./router";
 import { useScope, useSession } from "./session";
@@ -18,6 +18,7 @@ interface NavItem {
 const NAV: NavItem[] = [
   { to: "/", label: "Keys", icon: <KeyIcon />, active: (path) => path === "/" || path.startsWith("/keys") },
   { to: "/identities", label: "Identities", icon: <IdentitiesIcon />, active: (path) => path === "/identities" || path.startsWith("/identities/") },
+  { to: "/webhooks", label: "Webhooks", icon: <WebhooksIcon />, active: (path) => path === "/webhooks" || path.startsWith("/webhooks/") },
   { to: "/audit", label: "Audit log", icon: <AuditIcon />, active: (path) => path === "/audit" },
   { to: "/scopes", label: "Scopes", icon: <ScopesIcon />, active: (path) => path === "/scopes" },
   { to: "/subscriptions", label: "Subscriptions", icon: <SubscriptionsIcon />, active: (path) => path === "/subscriptions" },
@@ -102,7 +103,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <div className="ks-navbar-footer">
             <TenantPicker />
             <Text size="xs" c="dimmed" mt={6}>
-              Keys, identities, audit log, scopes and subscriptions show this tenant.{" "}
+              Keys, identities, webhooks, audit log, scopes and subscriptions show this tenant.{" "}
               <a href="/console/tenants" onClick={(event) => { event.preventDefault(); navigate("/tenants"); close(); }}>
                 Manage tenants
               </a>

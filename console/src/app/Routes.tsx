@@ -9,6 +9,8 @@ import { NotFoundPage } from "../pages/NotFoundPage";
 import { ScopesPage } from "../pages/ScopesPage";
 import { SubscriptionsPage } from "../pages/SubscriptionsPage";
 import { TenantsPage } from "../pages/TenantsPage";
+import { WebhookPage } from "../webhooks/WebhookPage";
+import { WebhooksPage } from "../webhooks/WebhooksPage";
 import { matchPath, usePath } from "./router";
 import { useScope } from "./session";
 
@@ -24,6 +26,9 @@ export function Routes() {
   if (path === "/identities") return <IdentitiesPage />;
   const identity = matchPath("/identities/:id", path);
   if (identity) return <IdentityPage id={identity.id} />;
+  if (path === "/webhooks") return <WebhooksPage />;
+  const endpoint = matchPath("/webhooks/:id", path);
+  if (endpoint) return <WebhookPage id={endpoint.id} />;
   if (path === "/audit") return <AuditPage />;
   if (path === "/scopes") return <ScopesPage />;
   if (path === "/subscriptions") return <SubscriptionsPage />;

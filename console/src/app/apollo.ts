@@ -1,17 +1,21 @@
-import { ApolloClient, HttpLink, InMemoryCache } from "@apollo/client";
-import { print } from "graphql";
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from "@apollo/client";
+import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
+import { OperationTypeNode, print } from "graphql";
 import { MeDocument, type MeQuery } from "../graphql/generated";
+import type { LiveConnection } from "./live";
 
 export const GRAPHQL_PATH = "/graphql";
 
-/** One client per signed-in credential: signing out drops it, cache and all. */
-export function createApolloClient(credential: string): ApolloClient {
+/** One client per signed-in credential: signing out drops it, cache and all. Subscriptions go over the live socket, the rest over HTTP. */
+export function createApolloClient(credential: string, live: LiveConnection): ApolloClient {
+  const http = new HttpLink({ uri: GRAPHQL_PATH, headers: { authorization: `Bearer ${credential}` } });
+  const isSubscription = (operation: ApolloLink.Operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION;
   return new ApolloClient({
-    link: new HttpLink({ uri: GRAPHQL_PATH, headers: { authorization: `Bearer ${credential}` } }),
+    link: ApolloLink.split(isSubscription, new GraphQLWsLink(live.client), http),
     cache: new InMemoryCache({
       typePolicies: {
         // Lists are read page by page with their own arguments: no merging across cursors. An identity's keys are cached apart from the keys list.
-        Query: { fields: { apiKeys: { keyArgs: ["tenantId", "filter", ["identityId"]], merge: false }, auditEvents: { merge: false }, identities: { merge: false }, keyUsage: { merge: false }, tenantUsage: { merge: false } } },
+        Query: { fields: { apiKeys: { keyArgs: ["tenantId", "filter", ["identityId"]], merge: false }, auditEvents: { merge: false }, identities: { merge: false }, webhookEndpoints: { merge: false }, webhookDeliveries: { merge: false }, keyUsage: { merge: false }, tenantUsage: { merge: false } } },
         // A key's credits are a value, not an entity: a newer answer replaces the older.
         ApiKey: { fields: { credits: { merge: false }, rateLimits: { merge: false } } },
         Identity: { fields: { rateLimits: { merge: false } } },

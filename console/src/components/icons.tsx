@@ -31,3 +31,4 @@ export const SortIcon = icon(["m8 9 4-4 4 4", "m16 15-4 4-4-4"]);
 export const SortUpIcon = icon(["m8 14 4-4 4 4"]);
 export const SortDownIcon = icon(["m8 10 4 4 4-4"]);
 export const LogoutIcon = icon(["M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4", "m16 17 5-5-5-5", "M21 12H9"]);
+export const WebhooksIcon = icon(["M18 16.98h-5.99c-1.1 0-1.95.94-2.48 1.9A4 4 0 0 1 2 17c.01-.7.2-1.4.57-2", "m6 17 3.13-5.78c.53-.97.1-2.18-.5-3.1a4 4 0 1 1 6.89-4.06", "m12 6 3.13 5.73C15.66 12.7 16.9 13 18 13a4 4 0 0 1 0 8"]);

@@ -7,6 +7,7 @@ import { AuditTable } from "../components/AuditTable";
 import { LimitsTable } from "../components/LimitsTable";
 import { UsagePanel } from "../components/UsagePanel";
 import { EmptyState, ErrorAlert, Loading, StatusBadge } from "../components/common";
+import { LiveIndicator } from "../components/LiveIndicator";
 import { AlertIcon, ArrowLeftIcon } from "../components/icons";
 import {
   DisableKeyDocument,
@@ -27,6 +28,7 @@ import { CheckPanel } from "./CheckPanel";
 import { identityLabel } from "./IdentityPicker";
 import { KeyFormDialog } from "./KeyFormDialog";
 import { type NewSecret, ShowSecretDialog } from "./ShowSecretDialog";
+import { useKeyEvents } from "./useKeyEvents";
 
 const GRACE_PERIODS = [
   { value: "0", label: "None: the old key stops now" },
@@ -200,6 +202,8 @@ export function KeyPage({ id }: { id: string }) {
   const [secret, setSecret] = useState<{ value: NewSecret; id: string } | null>(null);
 
   const refreshLists = () => client.refetchQueries({ include: [KeyAuditTrailDocument, KeyListDocument, KeyStatsDocument] });
+  // This key changed, here or elsewhere (another tab, the API, a scheduled revocation): read it again.
+  const live = useKeyEvents(() => Promise.all([detail.refetch(), refreshLists()]), { keyId: id });
 
   async function run(action: () => Promise<unknown>, onError: (message: string) => void): Promise<boolean> {
     setBusy(true);
@@ -250,6 +254,7 @@ export function KeyPage({ id }: { id: string }) {
           </Text>
         </div>
         <Group gap="xs">
+          <LiveIndicator error={live.error} />
           <Button variant="default" onClick={() => setEditing(true)} disabled={!editable}>
             Edit
           </Button>

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Link, navigate } from "../app/router";
 import { useScope } from "../app/session";
 import { EmptyState, ErrorAlert, Loading, PageHeader, StatusBadge } from "../components/common";
+import { LiveIndicator } from "../components/LiveIndicator";
 import { UsagePanel } from "../components/UsagePanel";
 import { PlusIcon, SearchIcon, SortDownIcon, SortIcon, SortUpIcon } from "../components/icons";
 import {
@@ -17,6 +18,7 @@ import {
 import { formatCount, formatDate, formatRelative } from "../lib/format";
 import { KeyFormDialog } from "./KeyFormDialog";
 import { type NewSecret, ShowSecretDialog } from "./ShowSecretDialog";
+import { useKeyEvents } from "./useKeyEvents";
 
 const PAGE_SIZE = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -87,6 +89,8 @@ export function KeysPage() {
   });
   const connection = list.data?.apiKeys;
   const page = cursors.length;
+  // Any key of the tenant created, changed or revoked, here or elsewhere: read the page and the counts again.
+  const live = useKeyEvents(() => client.refetchQueries({ include: [KeyListDocument, KeyStatsDocument] }));
 
   const chooseStatus = (next: ApiKeyStatusFilter) => {
     setStatus(next);
@@ -99,9 +103,12 @@ export function KeysPage() {
         title="API keys"
         description="Create, find and manage the keys of this tenant. Secrets are shown once, at creation."
         actions={
-          <Button leftSection={<PlusIcon size={16} />} onClick={() => setCreating(true)}>
-            Create key
-          </Button>
+          <Group gap="md">
+            <LiveIndicator error={live.error} />
+            <Button leftSection={<PlusIcon size={16} />} onClick={() => setCreating(true)}>
+              Create key
+            </Button>
+          </Group>
         }
       />
 
