@@ -70,3 +70,18 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
     </div>
   );
 }
+
+/** A titled card of a page: its heading labels the region; `padded` insets plain content (tables go edge to edge). */
+export function Card({ id, title, actions, padded = false, children }: { id: string; title: ReactNode; actions?: ReactNode; padded?: boolean; children: ReactNode }) {
+  return (
+    <section className="ks-card" aria-labelledby={id}>
+      <div className="ks-section-title">
+        <Title order={2} size="h4" id={id}>
+          {title}
+        </Title>
+        {actions}
+      </div>
+      {padded ? <div style={{ padding: 16 }}>{children}</div> : children}
+    </section>
+  );
+}

@@ -3,8 +3,8 @@ import { Anchor, Button, Group, Modal, Stack, Table, Text, Title } from "@mantin
 import { useState } from "react";
 import { Link, navigate } from "../app/router";
 import { useScope } from "../app/session";
-import { AuditTable } from "../components/AuditTable";
-import { EmptyState, ErrorAlert, Loading, StatusBadge } from "../components/common";
+import { AuditTrail } from "../components/AuditTrail";
+import { Card, EmptyState, ErrorAlert, Loading, StatusBadge } from "../components/common";
 import { ArrowLeftIcon, PlusIcon } from "../components/icons";
 import { LimitsTable } from "../components/LimitsTable";
 import {
@@ -128,7 +128,6 @@ export function IdentityPage({ id }: { id: string }) {
   const { tenantId } = useScope();
   const client = useApolloClient();
   const detail = useQuery(IdentityDetailDocument, { variables: { id, tenantId } });
-  const trail = useQuery(KeyAuditTrailDocument, { variables: { tenantId, targetId: id, first: 50 } });
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [creatingKey, setCreatingKey] = useState(false);
@@ -186,48 +185,17 @@ export function IdentityPage({ id }: { id: string }) {
       </div>
 
       <Stack gap="lg">
-        <section className="ks-card" aria-labelledby="identity-details-title">
-          <div className="ks-section-title">
-            <Title order={2} size="h4" id="identity-details-title">
-              Details
-            </Title>
-          </div>
-          <div style={{ padding: 16 }}>
-            <Details identity={identity} />
-          </div>
-        </section>
+        <Card id="identity-details-title" title="Details" padded>
+          <Details identity={identity} />
+        </Card>
 
-        <section className="ks-card" aria-labelledby="identity-limits-title">
-          <div className="ks-section-title">
-            <Title order={2} size="h4" id="identity-limits-title">
-              Shared rate limits
-            </Title>
-          </div>
-          <div style={{ padding: 16 }}>
-            <LimitsTable limits={identity.rateLimits} caption={`Rate limits shared by the keys of ${identity.externalId}`} empty="No shared limits: only each key's own limits apply." />
-          </div>
-        </section>
+        <Card id="identity-limits-title" title="Shared rate limits" padded>
+          <LimitsTable limits={identity.rateLimits} caption={`Rate limits shared by the keys of ${identity.externalId}`} empty="No shared limits: only each key's own limits apply." />
+        </Card>
 
         <IdentityKeys identityId={id} onCreate={() => setCreatingKey(true)} />
 
-        <section className="ks-card" aria-labelledby="identity-trail-title">
-          <div className="ks-section-title">
-            <Title order={2} size="h4" id="identity-trail-title">
-              Audit trail
-            </Title>
-          </div>
-          {trail.error ? (
-            <div style={{ padding: 16 }}>
-              <ErrorAlert error={trail.error} title="Could not load the audit trail" />
-            </div>
-          ) : !trail.data ? (
-            <Loading label="Loading the audit trail" />
-          ) : trail.data.auditEvents.nodes.length === 0 ? (
-            <EmptyState title="No events yet" />
-          ) : (
-            <AuditTable events={trail.data.auditEvents.nodes} showTarget={false} />
-          )}
-        </section>
+        <AuditTrail id="identity-trail-title" tenantId={tenantId} targetId={id} />
       </Stack>
 
       <IdentityFormDialog

@@ -3,10 +3,10 @@ import { Alert, Anchor, Badge, Button, Group, Modal, NativeSelect, Stack, Text, 
 import { useState } from "react";
 import { Link, navigate } from "../app/router";
 import { useScope } from "../app/session";
-import { AuditTable } from "../components/AuditTable";
+import { AuditTrail } from "../components/AuditTrail";
 import { LimitsTable } from "../components/LimitsTable";
 import { UsagePanel } from "../components/UsagePanel";
-import { EmptyState, ErrorAlert, Loading, StatusBadge } from "../components/common";
+import { Card, EmptyState, ErrorAlert, Loading, StatusBadge } from "../components/common";
 import { LiveIndicator } from "../components/LiveIndicator";
 import { AlertIcon, ArrowLeftIcon } from "../components/icons";
 import {
@@ -190,7 +190,6 @@ export function KeyPage({ id }: { id: string }) {
   const { tenantId } = useScope();
   const client = useApolloClient();
   const detail = useQuery(KeyDetailDocument, { variables: { id, tenantId } });
-  const trail = useQuery(KeyAuditTrailDocument, { variables: { tenantId, targetId: id, first: 50 } });
   const [editing, setEditing] = useState(false);
   const [regenerating, setRegenerating] = useState(false);
   const [revoking, setRevoking] = useState(false);
@@ -283,55 +282,21 @@ export function KeyPage({ id }: { id: string }) {
       )}
 
       <Stack gap="lg">
-        <section className="ks-card" aria-labelledby="details-title">
-          <div className="ks-section-title">
-            <Title order={2} size="h4" id="details-title">
-              Details
-            </Title>
-          </div>
-          <div style={{ padding: 16 }}>
-            <Details apiKey={apiKey} />
-          </div>
-        </section>
+        <Card id="details-title" title="Details" padded>
+          <Details apiKey={apiKey} />
+        </Card>
 
-        <section className="ks-card" aria-labelledby="metering-title">
-          <div className="ks-section-title">
-            <Title order={2} size="h4" id="metering-title">
-              Limits and credits
-            </Title>
-          </div>
+        <Card id="metering-title" title="Limits and credits">
           <Metering apiKey={apiKey} />
-        </section>
+        </Card>
 
         <UsagePanel keyId={id} title="Usage" subject={`Checks of ${apiKey.name}`} />
 
-        <section className="ks-card" aria-labelledby="check-title">
-          <div className="ks-section-title">
-            <Title order={2} size="h4" id="check-title">
-              Try a check
-            </Title>
-          </div>
+        <Card id="check-title" title="Try a check">
           <CheckPanel />
-        </section>
+        </Card>
 
-        <section className="ks-card" aria-labelledby="trail-title">
-          <div className="ks-section-title">
-            <Title order={2} size="h4" id="trail-title">
-              Audit trail
-            </Title>
-          </div>
-          {trail.error ? (
-            <div style={{ padding: 16 }}>
-              <ErrorAlert error={trail.error} title="Could not load the audit trail" />
-            </div>
-          ) : !trail.data ? (
-            <Loading label="Loading the audit trail" />
-          ) : trail.data.auditEvents.nodes.length === 0 ? (
-            <EmptyState title="No events yet" />
-          ) : (
-            <AuditTable events={trail.data.auditEvents.nodes} showTarget={false} />
-          )}
-        </section>
+        <AuditTrail id="trail-title" tenantId={tenantId} targetId={id} />
       </Stack>
 
       <KeyFormDialog

@@ -3,7 +3,7 @@ import { Alert, Anchor, Badge, Button, Group, Modal, Stack, Text, Title } from "
 import { useEffect, useState } from "react";
 import { Link, navigate } from "../app/router";
 import { useScope } from "../app/session";
-import { EmptyState, ErrorAlert, Loading } from "../components/common";
+import { Card, EmptyState, ErrorAlert, Loading } from "../components/common";
 import { AlertIcon, ArrowLeftIcon } from "../components/icons";
 import {
   DeleteWebhookEndpointDocument,
@@ -259,16 +259,9 @@ export function WebhookPage({ id }: { id: string }) {
       )}
 
       <Stack gap="lg">
-        <section className="ks-card" aria-labelledby="details-title">
-          <div className="ks-section-title">
-            <Title order={2} size="h4" id="details-title">
-              Details
-            </Title>
-          </div>
-          <div style={{ padding: 16 }}>
-            <Details endpoint={endpoint} />
-          </div>
-        </section>
+        <Card id="details-title" title="Details" padded>
+          <Details endpoint={endpoint} />
+        </Card>
         <Deliveries endpointId={id} refreshKey={pinged} />
       </Stack>
 
