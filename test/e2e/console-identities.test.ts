@@ -2,16 +2,11 @@
  * The console's identities, named limits, credits and usage charts in a real browser (Debian's
  * chromium through playwright-core) against a real Keysmith on the embedded database.
  */
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
 import type { Locator, Page } from "playwright-core";
-import { type ConsoleBrowser, launchConsoleBrowser, seriousAccessibilityViolations } from "../support/console-browser";
+import { type ConsoleBrowser, buildConsole, launchConsoleBrowser, screenshot, seriousAccessibilityViolations } from "../support/console-browser";
 import { createIdentity } from "../support/identity-operations";
 import { type TestApp, startTestApp } from "../support/test-app";
 
-const ROOT_DIR = path.resolve(__dirname, "../..");
-const SCREENSHOTS_DIR = process.env.SCREENSHOTS_DIR ? path.resolve(ROOT_DIR, process.env.SCREENSHOTS_DIR) : null;
 const CREATE_TENANT = `mutation ($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id } adminKey { secret } } }`;
 
 jest.setTimeout(180_000);
@@ -27,11 +22,7 @@ describe("web console: identities, limits, credits and usage", () => {
   const suffix = Date.now().toString(36);
   const accessibility: string[] = [];
 
-  const shot = async (name: string) => {
-    if (!SCREENSHOTS_DIR) return;
-    await page.evaluate("Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))");
-    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
-  };
+  const shot = (name: string) => screenshot(page, name, { fullPage: true });
   const scan = async (what: string) => accessibility.push(...(await seriousAccessibilityViolations(page, what)));
   const dialog = (name: string | RegExp): Locator => page.getByRole("dialog", { name });
   const nav = (name: string) => page.getByRole("navigation", { name: "Console" }).getByRole("link", { name, exact: true });
@@ -41,13 +32,11 @@ describe("web console: identities, limits, credits and usage", () => {
   const detail = (scope: Locator, term: string) => scope.locator("dl > div", { has: page.locator("dt", { hasText: new RegExp(`^${term}$`) }) }).locator("dd");
 
   beforeAll(async () => {
-    // The bundle under test is the one the sources make (a no-op when console/dist is current).
-    execFileSync(process.execPath, [path.join(ROOT_DIR, "scripts/build-console.mjs")], { stdio: "inherit" });
+    buildConsole();
     browser = await launchConsoleBrowser();
     page = browser.page;
     page.setDefaultTimeout(15_000);
     sut = await startTestApp();
-    if (SCREENSHOTS_DIR) fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
 
     const created = await sut.root.ok<any>(CREATE_TENANT, { input: { slug: `initech-${suffix}`, name: "Initech", keyPrefix: "init" } });
     adminKey = created.createTenant.adminKey.secret;

@@ -4,19 +4,14 @@
  * receiver (OUTBOUND_ALLOW opens 127.0.0.1 to it) with the delivery worker running as in
  * production. Every wait is for a state (a row, a request received, a subscriber), never a time.
  */
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { Webhook } from "standardwebhooks";
-import { type ConsoleBrowser, launchConsoleBrowser, seriousAccessibilityViolations } from "../support/console-browser";
+import { type ConsoleBrowser, buildConsole, launchConsoleBrowser, screenshot, seriousAccessibilityViolations } from "../support/console-browser";
 import { REVOKE_KEY, createKey } from "../support/key-operations";
 import { type TestApp, startTestApp } from "../support/test-app";
 import { createEndpoint } from "../support/webhook-operations";
 import { type WebhookReceiver, startWebhookReceiver } from "../support/webhook-receiver";
 
-const ROOT_DIR = path.resolve(__dirname, "../..");
-const SCREENSHOTS_DIR = process.env.SCREENSHOTS_DIR ? path.resolve(ROOT_DIR, process.env.SCREENSHOTS_DIR) : null;
 const CREATE_TENANT = `mutation ($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id } adminKey { secret } } }`;
 const SECRET = /^whsec_[A-Za-z0-9+/]{43}=$/;
 
@@ -35,11 +30,7 @@ describe("web console: webhooks and live updates", () => {
   const suffix = Date.now().toString(36);
   const accessibility: string[] = [];
 
-  const shot = async (name: string) => {
-    if (!SCREENSHOTS_DIR) return;
-    await page.evaluate("Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))");
-    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
-  };
+  const shot = (name: string) => screenshot(page, name, { fullPage: true });
   const scan = async (what: string) => accessibility.push(...(await seriousAccessibilityViolations(page, what)));
   const dialog = (name: string | RegExp): Locator => page.getByRole("dialog", { name });
   const nav = (name: string) => page.getByRole("navigation", { name: "Console" }).getByRole("link", { name, exact: true });
@@ -60,14 +51,12 @@ describe("web console: webhooks and live updates", () => {
   };
 
   beforeAll(async () => {
-    // The bundle under test is the one the sources make (a no-op when console/dist is current).
-    execFileSync(process.execPath, [path.join(ROOT_DIR, "scripts/build-console.mjs")], { stdio: "inherit" });
+    buildConsole();
     browser = await launchConsoleBrowser();
     page = browser.page;
     page.setDefaultTimeout(15_000);
     receiver = await startWebhookReceiver();
     sut = await startTestApp({ config: { outboundAllow: ["127.0.0.1/32"] } });
-    if (SCREENSHOTS_DIR) fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
 
     const created = await sut.root.ok<any>(CREATE_TENANT, { input: { slug: `hooli-${suffix}`, name: "Hooli", keyPrefix: "hooli" } });
     adminKey = created.createTenant.adminKey.secret;

@@ -3,16 +3,11 @@
  * Keysmith on the embedded database. With SCREENSHOTS_DIR set (`npm run screenshots`) it also
  * saves a picture of every page and dialog there.
  */
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
 import type { Locator, Page } from "playwright-core";
-import { type ConsoleBrowser, launchConsoleBrowser, seriousAccessibilityViolations } from "../support/console-browser";
+import { type ConsoleBrowser, buildConsole, launchConsoleBrowser, screenshot, seriousAccessibilityViolations } from "../support/console-browser";
 import { createKey } from "../support/key-operations";
 import { type TestApp, startTestApp } from "../support/test-app";
 
-const ROOT_DIR = path.resolve(__dirname, "../..");
-const SCREENSHOTS_DIR = process.env.SCREENSHOTS_DIR ? path.resolve(ROOT_DIR, process.env.SCREENSHOTS_DIR) : null;
 const CHECK = `query ($input: CheckKeyInput!) { checkKey(input: $input) { valid allowed code matchedScopes missingScopes } }`;
 const CREATE_TENANT = `mutation ($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id } adminKey { secret } } }`;
 const DEFINE_NAMESPACE = `mutation ($input: DefineNamespaceInput!) { defineNamespace(input: $input) { namespace { id } } }`;
@@ -33,11 +28,7 @@ describe("web console", () => {
   let firstKey = "";
   let newKey = "";
 
-  const shot = async (name: string) => {
-    if (!SCREENSHOTS_DIR) return;
-    await page.evaluate("Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))");
-    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`) });
-  };
+  const shot = (name: string) => screenshot(page, name);
   /** Each page and dialog is scanned with axe-core where it is first shown. */
   const scan = async (what: string, exclude?: string[]) => accessibility.push(...(await seriousAccessibilityViolations(page, what, { exclude })));
   const dialog = (name: string | RegExp): Locator => page.getByRole("dialog", { name });
@@ -45,12 +36,10 @@ describe("web console", () => {
   const nav = (name: string) => page.getByRole("navigation", { name: "Console" }).getByRole("link", { name, exact: true });
 
   beforeAll(async () => {
-    // The bundle under test is the one the sources make (a no-op when console/dist is current).
-    execFileSync(process.execPath, [path.join(ROOT_DIR, "scripts/build-console.mjs")], { stdio: "inherit" });
+    buildConsole();
     browser = await launchConsoleBrowser();
     page = browser.page;
     sut = await startTestApp();
-    if (SCREENSHOTS_DIR) fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
 
     const created = await sut.root.ok<any>(CREATE_TENANT, { input: { slug, name: "Acme Corp", keyPrefix: "acme" } });
     tenantId = created.createTenant.tenant.id;

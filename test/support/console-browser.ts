@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -87,4 +88,21 @@ export async function seriousAccessibilityViolations(page: Page, what: string, o
   return violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
     .map((violation) => `${what}: ${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.slice(0, 3).map((node) => `${node.target.join(" ")} ${node.html}`).join(", ")}`);
+}
+
+const ROOT_DIR = path.resolve(__dirname, "../..");
+/** `npm run screenshots` sets it: the console tests then save a picture at each step, into docs/screenshots. */
+const SCREENSHOTS_DIR = process.env.SCREENSHOTS_DIR ? path.resolve(ROOT_DIR, process.env.SCREENSHOTS_DIR) : null;
+
+/** Builds the bundle under test from the sources (a no-op when console/dist is current). */
+export function buildConsole(): void {
+  execFileSync(process.execPath, [path.join(ROOT_DIR, "scripts/build-console.mjs")], { stdio: "inherit" });
+  if (SCREENSHOTS_DIR) fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+}
+
+/** Saves the page as `<name>.png` once its animations have settled, when SCREENSHOTS_DIR is set; otherwise does nothing. */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  if (!SCREENSHOTS_DIR) return;
+  await page.evaluate("Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))");
+  await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: options.fullPage ?? false });
 }
