@@ -64,7 +64,8 @@ export function keepCoherent<K>(
 }
 
 abstract class BaseBus implements InvalidationBus {
-  protected readonly events = new EventEmitter();
+  /** One listener per cache and per live feature of the instance: more than EventEmitter's default 10, and a fixed number. */
+  protected readonly events = new EventEmitter().setMaxListeners(50);
   abstract readonly healthy: boolean;
 
   abstract publish(manager: EntityManager, invalidation: Invalidation): Promise<void>;
