@@ -77,6 +77,15 @@ async function insertBulkKeys(db: DataSource, tenantId: string, hash: string, co
        FROM generate_series(1, $4::int) AS i`,
     [tenantId, hash, tenantId, count],
   );
+  // A database in its steady state: what the scheduled scan would have told of is told already,
+  // so the server under test does not spend the run catching up on a million seeded keys.
+  await db.query(
+    `UPDATE api_keys SET expiring_soon_notified_at = CASE WHEN expires_at <= now() + interval '60 days' THEN now() END,
+                         expiry_notified_at = CASE WHEN expires_at <= now() THEN expires_at END,
+                         revocation_notified_at = revoked_at
+      WHERE tenant_id = $1 AND (expires_at IS NOT NULL OR revoked_at IS NOT NULL)`,
+    [tenantId],
+  );
 }
 
 export interface Seeded {

@@ -23,7 +23,7 @@ export const DEFAULT_KEY_EVENT_SCAN: KeyEventScanOptions = { intervalMs: 60_000,
  * it expired hears of neither, and is marked all the same, so no key is read twice. A mark is
  * cleared only when the key's expiry changes.
  */
-const FINDINGS: ReadonlyArray<{ type: EventType; status: ApiKeyStatus; due: string; news: string; mark: string }> = [
+const FINDINGS: ReadonlyArray<{ type: EventType; status: ApiKeyStatus; due: string; order: string; news: string; mark: string }> = [
   {
     type: EventType.KEY_EXPIRING_SOON,
     status: ApiKeyStatus.ACTIVE,
@@ -31,6 +31,7 @@ const FINDINGS: ReadonlyArray<{ type: EventType; status: ApiKeyStatus; due: stri
            WHERE k.expires_at IS NOT NULL AND k.expiry_notified_at IS NULL AND k.expiring_soon_notified_at IS NULL
              AND k.expires_at <= $1::timestamptz + (SELECT max(expiring_soon_days) FROM tenants) * interval '1 day'
              AND k.expires_at <= $1::timestamptz + t.expiring_soon_days * interval '1 day'`,
+    order: "k.expires_at",
     news: "k.expires_at > $1 AND (k.revoked_at IS NULL OR k.revoked_at > $1)",
     mark: "expiring_soon_notified_at",
   },
@@ -38,6 +39,7 @@ const FINDINGS: ReadonlyArray<{ type: EventType; status: ApiKeyStatus; due: stri
     type: EventType.KEY_EXPIRED,
     status: ApiKeyStatus.EXPIRED,
     due: "SELECT k.id FROM api_keys k WHERE k.expires_at IS NOT NULL AND k.expiry_notified_at IS NULL AND k.expires_at <= $1",
+    order: "k.expires_at",
     news: "k.revoked_at IS NULL OR k.revoked_at > k.expires_at",
     mark: "expiry_notified_at",
   },
@@ -45,13 +47,15 @@ const FINDINGS: ReadonlyArray<{ type: EventType; status: ApiKeyStatus; due: stri
     type: EventType.KEY_REVOKED,
     status: ApiKeyStatus.REVOKED,
     due: "SELECT k.id FROM api_keys k WHERE k.revoked_at IS NOT NULL AND k.revocation_notified_at IS NULL AND k.revoked_at <= $1",
+    order: "k.revoked_at",
     news: "k.expires_at IS NULL OR k.expires_at > k.revoked_at",
     mark: "revocation_notified_at",
   },
 ];
 
-const findingSql = ({ type, status, due, news, mark }: (typeof FINDINGS)[number]) => `
-  WITH due AS (${due} ORDER BY k.id LIMIT $2 FOR UPDATE OF k SKIP LOCKED),
+/** In the order of the finding's partial index, so a batch reads only the rows it takes. */
+const findingSql = ({ type, status, due, order, news, mark }: (typeof FINDINGS)[number]) => `
+  WITH due AS (${due} ORDER BY ${order} LIMIT $2 FOR UPDATE OF k SKIP LOCKED),
   marked AS (
     UPDATE api_keys AS k SET ${mark} = $1 FROM due WHERE k.id = due.id
     RETURNING k.*
