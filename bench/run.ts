@@ -35,8 +35,8 @@ const COLD_KEYS = 2_000;
 const RESTART_KEYS = 200;
 /** BENCH_PROFILE=1 writes the server's CPU profile to .bench/ (open it in Chrome DevTools). */
 const PROFILE = process.env.BENCH_PROFILE === "1";
-/** BENCH_ONLY=checkKey runs only the scenarios whose name contains it (with their baseline or ceiling). */
-const ONLY = process.env.BENCH_ONLY;
+/** BENCH_ONLY=checkKey (or a comma-separated list) runs only the scenarios whose name contains one of them (with their baseline or ceiling). */
+const ONLY = process.env.BENCH_ONLY?.split(",").map((part) => part.trim()).filter(Boolean);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 interface Row extends Figures {
@@ -47,7 +47,7 @@ interface Row extends Figures {
 }
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
-const selected = (name: string) => !ONLY || name.includes(ONLY);
+const selected = (name: string) => !ONLY || ONLY.some((part) => name.includes(part));
 
 /** Seeds before the server starts: the embedded database is one process's at a time. */
 async function prepareDatabase(): Promise<{ env: Record<string, string>; seeded: Seeded; seedSeconds: number; cleanup: () => void }> {
