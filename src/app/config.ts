@@ -37,6 +37,8 @@ export interface Config {
   webConcurrency: number;
   /** How long hourly check counts (keyUsage, tenantUsage) are kept. */
   usageRetentionDays: number;
+  /** Management requests (every GraphQL operation but checkKey, and each subscribe) a principal may send per minute. */
+  managementRequestsPerMinute: number;
   /** How long events and their webhook delivery log are kept. */
   eventRetentionDays: number;
 }
@@ -207,6 +209,7 @@ export function loadConfig(env: Env = process.env): Config {
     dbConnectTimeoutMs: integer(env, "DB_CONNECT_TIMEOUT_MS", 5_000, 100, 600_000),
     webConcurrency: webConcurrencyOf(env, databaseUrl, redisUrl),
     usageRetentionDays: integer(env, "USAGE_RETENTION_DAYS", 90, 1, 3650),
+    managementRequestsPerMinute: integer(env, "MANAGEMENT_REQUESTS_PER_MINUTE", 1_200, 10, 10_000_000),
     eventRetentionDays: integer(env, "EVENT_RETENTION_DAYS", 30, 2, 3650),
   };
 }

@@ -131,7 +131,7 @@ export function createServices(
   const verifier = new KeyVerifier(store, hasher, verified, scheduler, options.unknownKeys ?? DEFAULT_UNKNOWN_KEYS);
   const clock = options.clock ?? Date.now;
   const usage = new UsageRecorder(dataSource, logger, options.usageFlushMs, clock);
-  const limits = new RateLimits(options.rateLimits ?? DEFAULT_RATE_LIMITS, redis);
+  const limits = new RateLimits(options.rateLimits ?? { ...DEFAULT_RATE_LIMITS, managementRequestsPerMinute: config.managementRequestsPerMinute }, redis);
   const outbox = new EventOutbox(clock);
   const pipeline = new VerificationPipeline(verifier, store, catalog, usage, limits, new CreditLedger(dataSource, bus, outbox), clock);
   const senders = new Senders(limits);

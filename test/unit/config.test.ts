@@ -39,6 +39,7 @@ describe("loadConfig", () => {
       githubScanningKeys: [],
       webConcurrency: 1,
       usageRetentionDays: 90,
+      managementRequestsPerMinute: 1_200,
       eventRetentionDays: 30,
     });
   });
@@ -70,6 +71,7 @@ describe("loadConfig", () => {
       GITHUB_SCANNING_KEYS: JSON.stringify({ public_keys: [{ key_identifier: "github-1", key: SCANNING_PUBLIC_KEY, is_current: true }] }),
       WEB_CONCURRENCY: "4",
       USAGE_RETENTION_DAYS: "30",
+      MANAGEMENT_REQUESTS_PER_MINUTE: "600",
       EVENT_RETENTION_DAYS: "14",
     });
     expect(sut).toEqual({
@@ -94,6 +96,7 @@ describe("loadConfig", () => {
       githubScanningKeys: [{ id: "github-1", key: expect.objectContaining({ asymmetricKeyType: "ec" }) }],
       webConcurrency: 4,
       usageRetentionDays: 30,
+      managementRequestsPerMinute: 600,
       eventRetentionDays: 14,
     });
   });
