@@ -54,7 +54,7 @@ async function prepareDatabase(): Promise<{ env: Record<string, string>; seeded:
   const started = Date.now();
   const external = process.env.DATABASE_URL;
   const dataDir = external ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "keysmith-bench-"));
-  const database = await openDatabase(loadConfig({ ...(external ? { DATABASE_URL: external } : { DATA_DIR: dataDir }), NODE_ENV: "test" }), { poolSize: 2 });
+  const database = await openDatabase(loadConfig({ ...(external ? { DATABASE_URL: external } : { DATA_DIR: dataDir }), NODE_ENV: "test", DB_STATEMENT_TIMEOUT_MS: "600000" }), { poolSize: 2 });
   try {
     log(`seeding (${LARGE_KEYS.toLocaleString("en")} keys in the large tenant)...`);
     const seeded = await seed(database.dataSource, String(Date.now()), LARGE_KEYS, COLD_KEYS);
