@@ -115,6 +115,29 @@ describe("a start that cannot listen", () => {
   });
 });
 
+/** The bcrypt compares the server has run, and those waiting for a slot. */
+async function metricsOf(url: string): Promise<{ done: number; queued: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const sum = (name: string) =>
+    [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+(?:\\.\\d+)?)$`, "gm"))].reduce((total, match) => total + Number(match[1]), 0);
+  return { done: sum("keysmith_bcrypt_compares_total"), queued: sum("keysmith_bcrypt_queue_length") };
+}
+
+/**
+ * Waits, without a clock, until the server has received `count` cold checks: compares done and
+ * queued, plus the scheduler's slots, which are all busy while any compare waits. A request not
+ * yet received when SIGTERM lands is rightly refused, so the signal is sent only after.
+ */
+async function allReceived(url: string, count: number, comparesBefore: number): Promise<void> {
+  const SLOTS = 4;
+  for (;;) {
+    const { done: total, queued } = await metricsOf(url);
+    const done = total - comparesBefore;
+    if (done === count || (queued > 0 && done + queued + SLOTS >= count)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe("graceful shutdown", () => {
   it("exits 0 on SIGTERM after serving a request, in production mode (the shutdown deadline would exit 1)", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "keysmith-idle-stop-"));
@@ -152,8 +175,10 @@ describe("graceful shutdown", () => {
       );
 
       // Cold checks run bcrypt at cost 10: the hundred take a while, so they are in flight when the signal lands.
+      const { done: comparesBefore } = await metricsOf(server.url);
       const inFlight = keys.map((key) => backend.request(`query ($key: String!) { checkKey(input: { key: $key }) { code } }`, { key: key.secret }));
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      // A compare per cold key, and one for the backend's own key on its first use.
+      await allReceived(server.url, keys.length + 1, comparesBefore);
       const exited = server.stop("SIGTERM");
       const results = await Promise.all(inFlight);
 
